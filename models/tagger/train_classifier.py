@@ -1,0 +1,43 @@
+"""Entraîne le classifieur de phrases du tagueur sur les fichiers gold (format de spec/tags.md).
+
+Usage (depuis la racine du dépôt) :
+    OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py models/corpus/dev
+
+Écrit models/tagger/sentence_classifier.npz (+ .json). L'entraînement est déterministe (régression
+logistique par descente de gradient à partir de zéro) : mêmes données, mêmes poids. Pour mesurer
+honnêtement, utiliser la validation croisée par session : `rolegrid eval GOLD_DIR --cv`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from pipeline.evaluation import gold_files, read_gold  # noqa: E402
+from pipeline.tagging import load_tagger  # noqa: E402
+from pipeline.tagging.classifier import save  # noqa: E402
+from pipeline.tagging.tagger import CLASSIFIER_FILE  # noqa: E402
+from pipeline.tagging.training import fit, session_data  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("gold_dir", help="dossier de fichiers gold JSON")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / CLASSIFIER_FILE))
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args()
+    tagger = load_tagger(use_classifier=False)
+    sessions = [read_gold(p) for p in gold_files(args.gold_dir)]
+    data = [session_data(s, tagger) for s in sessions]
+    clf = fit(data, tagger, l2=args.l2, meta={"gold_dir": str(args.gold_dir)})
+    save(clf, args.out)
+    n = sum(len(d.roles) for d in data)
+    print(f"trained on {len(data)} sessions, {n} sentences -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

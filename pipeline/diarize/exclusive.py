@@ -1,0 +1,48 @@
+"""Turn possibly overlapping speaker segments into an exclusive (one speaker at a time) view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..types import SpeakerSegment
+
+
+def exclusive_segments(segments: Iterable[SpeakerSegment]) -> tuple[SpeakerSegment, ...]:
+    """At most one speaker at any time, sorted.
+
+    Where segments overlap, the time goes to the speaker whose segment is shortest (a short
+    overlapping segment is usually a back-channel or an interruption that would otherwise vanish);
+    ties go to the segment that started first. Adjacent pieces of the same speaker are merged.
+    """
+    segs = sorted((s for s in segments if s.end > s.start), key=lambda s: (s.start, s.end, s.speaker))
+    if not segs:
+        return ()
+    bounds = sorted({t for s in segs for t in (s.start, s.end)})
+    pieces: list[list] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        active = [s for s in segs if s.start <= a and s.end >= b]
+        if not active:
+            continue
+        winner = min(active, key=lambda s: (s.duration, s.start, s.speaker))
+        if pieces and pieces[-1][2] == winner.speaker and abs(pieces[-1][1] - a) < 1e-9:
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b, winner.speaker])
+    return tuple(SpeakerSegment(a, b, spk) for a, b, spk in pieces)
+
+
+def clean_exclusive(segments: Iterable[SpeakerSegment]) -> tuple[SpeakerSegment, ...]:
+    """Sort and clip an (almost) exclusive list so that no segment starts before the previous ends.
+
+    pyannote's exclusive diarization can touch or overlap by a frame once rounded to milliseconds.
+    """
+    out: list[SpeakerSegment] = []
+    for s in sorted(segments, key=lambda s: (s.start, s.end, s.speaker)):
+        start = max(s.start, out[-1].end) if out else s.start
+        if s.end - start <= 1e-6:
+            continue
+        if out and out[-1].speaker == s.speaker and abs(out[-1].end - start) < 1e-6:
+            out[-1] = SpeakerSegment(out[-1].start, s.end, s.speaker)
+        else:
+            out.append(SpeakerSegment(start, s.end, s.speaker))
+    return tuple(out)

@@ -1,0 +1,236 @@
+"""spaCy side of the tagger: one ``Doc`` over the transcript, turns as spans, tagging components.
+
+Only this module and :mod:`pipeline.tagging.tagger` touch spaCy objects. Importing it imports spaCy,
+so :mod:`pipeline.tagging` imports it lazily.
+
+Pipeline added after the French model's own components (``Doc -> Doc`` each):
+
+- ``rolegrid_sentences``: sentence starts at turn starts and after ``. ? ! …`` (the parser is not used);
+- ``rolegrid_cues``: a ``SpanRuler`` fed from ``cues.yaml`` (phrase and token patterns), spans in
+  ``doc.spans["rg_cues"]`` with the label as ``label_`` and the pattern id as ``id_``;
+- ``rolegrid_questions``: the form of every candidate sentence, spans in ``doc.spans["rg_questions"]``;
+- ``rolegrid_context``: the acts with their context and links (:mod:`pipeline.tagging.context`),
+  spans in ``doc.spans["rg_tags"]`` and the details in ``doc.user_data["rg_acts"]``.
+
+Turns live in ``doc.spans["turns"]`` (``label_`` = role or ``unknown``, ``id_`` = turn id), their
+speaker, times and character offset in ``doc.user_data["rg_turns"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..types import Turn
+from .context import Sent, run_context
+from .questions import QuestionRules, norm, toks
+from .resources import Resources, load_resources
+
+log = logging.getLogger(__name__)
+
+TURN_SEP = "\n"
+_SENT_END = frozenset([".", "?", "!", "…", "...", "?!", "!?"])
+
+
+@lru_cache(maxsize=8)
+def _resources(directory: str) -> Resources:
+    return load_resources(directory or None)
+
+
+def build_doc(nlp: Language, turns: Sequence[Turn]) -> Doc:
+    """A ``Doc`` over all turns' text (joined by a newline), turns as spans.
+
+    Typographic apostrophes are made plain before tokenising (same length, so character offsets
+    into each turn's ``text`` are kept).
+    """
+    parts: list[str] = []
+    meta: list[dict[str, Any]] = []
+    offset = 0
+    for t in turns:
+        text = t.text.replace("’", "'").replace("\n", " ")
+        meta.append(
+            {"id": t.id, "speaker": t.speaker, "role": t.role, "start": t.start, "end": t.end, "offset": offset}
+        )
+        parts.append(text)
+        offset += len(text) + len(TURN_SEP)
+    doc = nlp.make_doc(TURN_SEP.join(parts))
+    spans = []
+    for m, text in zip(meta, parts):
+        span = doc.char_span(m["offset"], m["offset"] + len(text), alignment_mode="expand")
+        if span is None or not text.strip():
+            m["tokens"] = (0, 0)
+            continue
+        m["tokens"] = (span.start, span.end)
+        spans.append(Span(doc, span.start, span.end, label=m["role"] or "unknown", span_id=m["id"]))
+    doc.spans["turns"] = spans
+    doc.user_data["rg_turns"] = meta
+    return doc
+
+
+@Language.factory("rolegrid_sentences")
+def make_sentences(nlp: Language, name: str) -> Any:
+    """Sentence boundaries from turn starts and final punctuation."""
+
+    def component(doc: Doc) -> Doc:
+        starts = {m["tokens"][0] for m in doc.user_data.get("rg_turns", []) if m["tokens"][1] > m["tokens"][0]}
+        prev_end = True
+        for tok in doc:
+            if tok.i == 0:
+                tok.is_sent_start = True
+                continue
+            tok.is_sent_start = tok.i in starts or (prev_end and not tok.is_punct and not tok.is_space)
+            if tok.is_space:
+                continue
+            if tok.text in _SENT_END or tok.text.endswith("?"):
+                prev_end = True
+            elif not tok.is_punct:
+                prev_end = False
+        return doc
+
+    return component
+
+
+@Language.factory("rolegrid_questions", default_config={"patterns_dir": ""})
+def make_questions(nlp: Language, name: str, patterns_dir: str) -> Any:
+    """Question form of every sentence of a candidate turn (``doc.spans["rg_questions"]``)."""
+    rules = QuestionRules(_resources(patterns_dir).questions)
+
+    def component(doc: Doc) -> Doc:
+        out = []
+        for turn in doc.spans["turns"]:
+            if turn.label_ not in ("candidate", "client"):
+                continue
+            sents = list(turn.sents)
+            forms = [rules.classify(toks(list(sent))) for sent in sents]
+            for k, (sent, q) in enumerate(zip(sents, forms)):
+                last = k == len(sents) - 1 or (forms[k + 1].form is not None)
+                if q.form is None and last and turn.label_ == "candidate" and q.rule == "no_cue":
+                    q = rules.declarative(toks(list(sent)))
+                if q.form:
+                    out.append(Span(doc, sent.start, sent.end, label=q.form, span_id=q.rule))
+        doc.spans["rg_questions"] = out
+        return doc
+
+    return component
+
+
+@Language.factory("rolegrid_context", default_config={"patterns_dir": ""})
+def make_context(nlp: Language, name: str, patterns_dir: str) -> ContextComponent:
+    """Acts, context and links (see :mod:`pipeline.tagging.context`)."""
+    return ContextComponent(_resources(patterns_dir))
+
+
+class ContextComponent:
+    """Turns the cues and question forms into acts, using the turns before them. ``encoder`` is set
+    by :func:`pipeline.tagging.tagger.load_tagger` (None: lexical overlap only)."""
+
+    def __init__(self, res: Resources) -> None:
+        self.res = res
+        self.rules = QuestionRules(res.questions)
+        self.encoder: Any = None
+        self.classifier: Any = None
+        cues = res.cues.get("labels", {})
+        self.roles = {label: spec.get("role") for label, spec in cues.items()}
+        self.kinds = {(label, p["id"]): p.get("kind") for label, spec in cues.items() for p in spec["patterns"]}
+
+    def __call__(self, doc: Doc) -> Doc:
+        sents = self._sentences(doc)
+        if self.classifier is not None and self.encoder is not None:
+            from .classifier import annotate
+
+            annotate(sents, len(doc.user_data["rg_turns"]), self.classifier, self.encoder)
+        acts = run_context(doc.user_data["rg_turns"], sents, self.res.settings, self.rules, self.encoder)
+        doc.user_data["rg_acts"] = acts
+        doc.spans["rg_tags"] = [Span(doc, a.tok_start, a.tok_end, label=a.label, span_id=a.source) for a in acts]
+        return doc
+
+    def _sentences(self, doc: Doc) -> list[Sent]:
+        forms = {(s.start, s.end): (s.label_, s.id_) for s in doc.spans.get("rg_questions", [])}
+        cues_by_sent: dict[int, list[Span]] = {}
+        sent_index = {}
+        out: list[Sent] = []
+        for ti, turn in enumerate(doc.spans["turns"]):
+            t_index = next(i for i, m in enumerate(doc.user_data["rg_turns"]) if m["id"] == turn.id_)
+            for sent in turn.sents:
+                sent_index[sent.start] = len(out)
+                form, rule = forms.get((sent.start, sent.end), (None, ""))
+                words = [t for t in sent if not t.is_punct and not t.is_space]
+                lemmas = frozenset(
+                    norm(t.lemma_)
+                    for t in words
+                    if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"} and not t.is_stop and len(t.text) > 2
+                )
+                nouns = frozenset(
+                    norm(t.lemma_) for t in words if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop and len(t.text) > 2
+                )
+                out.append(
+                    Sent(
+                        index=len(out),
+                        turn=t_index,
+                        role=turn.label_,
+                        tok_start=sent.start,
+                        tok_end=sent.end,
+                        char_start=sent.start_char,
+                        char_end=sent.end_char,
+                        text=norm(sent.text),
+                        n_words=len(words),
+                        form=form,
+                        qrule=rule,
+                        lemmas=lemmas,
+                        nouns=nouns,
+                        words=tuple(norm(t.text) for t in words),
+                        has_digit=any(t.like_num or any(c.isdigit() for c in t.text) for t in words),
+                    )
+                )
+            del ti
+        for span in doc.spans.get("rg_cues", []):
+            sent_start = span.sent.start if span.doc.has_annotation("SENT_START") else None
+            if sent_start is None or sent_start not in sent_index:
+                continue
+            cues_by_sent.setdefault(sent_index[sent_start], []).append(span)
+        for si, spans in cues_by_sent.items():
+            s = out[si]
+            for span in spans:
+                label = span.label_
+                negative = label.startswith("not:")
+                base = label[4:] if negative else label
+                if negative:
+                    s.negatives.add(base)
+                    continue
+                s.cues.setdefault(base, []).append(
+                    (span.id_, self.kinds.get((base, span.id_)), span.start, span.end, norm(span.text))
+                )
+        return out
+
+
+def cue_patterns(res: Resources) -> list[dict[str, Any]]:
+    """SpanRuler patterns from ``cues.yaml``: label, pattern (phrase or token list) and id."""
+    patterns: list[dict[str, Any]] = []
+    for label, spec in res.cues.get("labels", {}).items():
+        for p in spec["patterns"]:
+            name = ("not:" + label) if p.get("negative") else label
+            for phrase in p.get("phrases", []):
+                patterns.append({"label": name, "pattern": str(phrase).replace("’", "'"), "id": p["id"]})
+            for tokpat in p.get("tokens", []) or []:
+                patterns.append({"label": name, "pattern": tokpat, "id": p["id"]})
+    return patterns
+
+
+def add_components(nlp: Language, patterns_dir: str) -> None:
+    """Add the rolegrid components to a loaded French pipeline."""
+    res = _resources(patterns_dir)
+    nlp.add_pipe("rolegrid_sentences", first=True)
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="rolegrid_cues",
+        config={"spans_key": "rg_cues", "phrase_matcher_attr": "LOWER", "overwrite": True, "validate": True},
+    )
+    with nlp.select_pipes(enable=[]):  # phrase patterns need the tokenizer only
+        ruler.add_patterns(cue_patterns(res))
+    nlp.add_pipe("rolegrid_questions", config={"patterns_dir": patterns_dir})
+    nlp.add_pipe("rolegrid_context", config={"patterns_dir": patterns_dir})

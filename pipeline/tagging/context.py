@@ -1,0 +1,607 @@
+"""From cues and question forms to acts, using the conversation's context. Pure Python (no spaCy).
+
+The transcript is walked turn by turn, keeping what happened before: the client's needs, the open
+objections and whether they got a probe, a response, a resolution; buying signals waiting for an
+acknowledgement; whether the client has agreed (which starts the after-sale part). Word lists come
+from ``cues.yaml``; windows and thresholds from ``settings.yaml``.
+
+Speaker role gates every label: candidate labels only on candidate turns, client labels only on
+client turns; a turn whose role is unknown gets nothing (logged once per transcript).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .questions import QuestionRules
+
+log = logging.getLogger(__name__)
+
+_SECOND_PERSON = frozenset(["vous", "votre", "vos", "vôtre", "-vous"])
+_NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
+
+
+@dataclass
+class Sent:
+    """One sentence of one turn, with what the spaCy components found in it."""
+
+    index: int
+    turn: int
+    role: str
+    tok_start: int
+    tok_end: int
+    char_start: int
+    char_end: int
+    text: str
+    n_words: int
+    form: str | None
+    qrule: str
+    lemmas: frozenset[str]
+    nouns: frozenset[str]
+    words: tuple[str, ...]
+    has_digit: bool = False
+    cues: dict[str, list[tuple[str, str | None, int, int, str]]] = field(default_factory=dict)
+    negatives: set[str] = field(default_factory=set)
+    probs: dict[str, float] = field(default_factory=dict)  # sentence classifier, when loaded
+    thresholds: Mapping[str, Any] = field(default_factory=dict)
+
+    def cue(self, label: str) -> tuple[str, str | None, int, int, str] | None:
+        found = self.cues.get(label)
+        if not found or label in self.negatives:
+            return None
+        return found[0]
+
+    def hit(self, label: str) -> tuple[str, str | None, int, int, str] | None:
+        """A cue confirmed by the classifier (p >= low), or the classifier alone (p >= high).
+
+        Without a classifier score for ``label``, the cue decides alone. The pattern id of a
+        classifier-only hit is ``model``."""
+        c = self.cue(label)
+        p = self.probs.get(label)
+        if p is None:
+            return c
+        lo, hi = self.thresholds.get(label, self.thresholds.get("default", (0.3, 0.8)))
+        if c is not None and p >= lo:
+            return c
+        if p >= hi and label not in self.negatives:
+            return ("model", None, self.tok_start, self.tok_end, self.text)
+        return None
+
+    @property
+    def second_person(self) -> bool:
+        return any(w in _SECOND_PERSON for w in self.words)
+
+
+@dataclass
+class Act:
+    """One tag before ids are given: where it is (token and doc-character span), why, its links."""
+
+    label: str
+    turn: int
+    sent: int
+    tok_start: int
+    tok_end: int
+    char_start: int
+    char_end: int
+    source: str
+    confidence: float
+    attributes: dict[str, Any] = field(default_factory=dict)
+    links: list[int] = field(default_factory=list)  # indices into the act list
+
+
+@dataclass
+class _Objection:
+    act: int
+    turn: int
+    sent: Sent
+    probed: bool = False
+    responded_turn: int | None = None
+    reformulated: bool = False
+    resolved: bool = False
+    candidate_turns_since: int = 0
+
+
+class _State:
+    def __init__(self, turns: Sequence[Mapping[str, Any]], settings: Mapping[str, Any]) -> None:
+        self.acts: list[Act] = []
+        self.needs: list[tuple[int, Sent]] = []  # (act index, sentence)
+        self.objections: list[_Objection] = []
+        self.buying_signals: list[tuple[int, int]] = []  # (act index, turn index) waiting for an ack
+        self.agreement_turn: int | None = None
+        self.closing_asked = False
+        self.offer_made = False
+        self.n_turns = len(turns)
+        self.settings = settings
+        self.client_nouns: set[str] = set()
+        self.candidate_nouns: set[str] = set()
+
+    def share(self, turn: int) -> float:
+        return turn / max(1, self.n_turns - 1)
+
+    def after_sale(self, turn: int) -> bool:
+        if self.agreement_turn is not None and turn > self.agreement_turn:
+            return True
+        return self.share(turn) >= float(self.settings.get("after_sale_tail_share", 0.85))
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+class _Similarity:
+    """Link score: encoder cosine mixed with lexical overlap of content lemmas."""
+
+    def __init__(self, sents: Sequence[Sent], encoder: Any, alpha: float) -> None:
+        self.encoder = encoder
+        self.alpha = alpha if encoder is not None else 0.0
+        self._vec: dict[int, Any] = {}
+        self._sents = sents
+
+    def prepare(self, indices: Sequence[int]) -> None:
+        """Embed these sentences in one batch (the encoder is fastest on batches)."""
+        if self.encoder is None:
+            return
+        todo = sorted({i for i in indices if i not in self._vec})
+        if not todo:
+            return
+        vecs = self.encoder.encode([self._sents[i].text for i in todo])
+        for i, v in zip(todo, vecs):
+            self._vec[i] = v
+
+    def overlap(self, a: Sent, b: Sent) -> float:
+        if not a.lemmas or not b.lemmas:
+            return 0.0
+        inter = len(a.lemmas & b.lemmas)
+        return inter / math.sqrt(len(a.lemmas) * len(b.lemmas))
+
+    def score(self, a: Sent, b: Sent) -> float:
+        lex = self.overlap(a, b)
+        if self.alpha <= 0.0:
+            return lex
+        self.prepare([a.index, b.index])
+        cos = float(self._vec[a.index] @ self._vec[b.index])
+        return self.alpha * cos + (1 - self.alpha) * lex
+
+
+# --------------------------------------------------------------------------- main walk
+
+
+def run_context(
+    turns: Sequence[Mapping[str, Any]],
+    sents: Sequence[Sent],
+    settings: Mapping[str, Any],
+    rules: QuestionRules,
+    encoder: Any = None,
+) -> list[Act]:
+    """All acts of a transcript, in turn order, with links."""
+    st = _State(turns, settings)
+    thresholds = {k: tuple(v) for k, v in (settings.get("classifier_thresholds") or {}).items()}
+    for s in sents:
+        s.thresholds = thresholds
+    sim = _Similarity(sents, encoder, float(settings.get("link_alpha", 0.7)))
+    generic = frozenset(str(x) for x in settings.get("generic_lemmas", []))
+    by_turn: dict[int, list[Sent]] = {}
+    for s in sents:
+        by_turn.setdefault(s.turn, []).append(s)
+    # One batch for every sentence that may need a similarity.
+    sim.prepare(
+        [
+            s.index
+            for s in sents
+            if any(k in s.cues for k in ("need", "objection", "need_reformulation", "argument"))
+            or (s.role == "candidate" and s.second_person)
+        ]
+    )
+    unknown = [m["id"] for m in turns if m.get("role") not in ("candidate", "client")]
+    if unknown:
+        log.warning(
+            "%d turn(s) have no known role (%s%s): no tag is given there, since every label depends on the role.",
+            len(unknown),
+            ", ".join(unknown[:5]),
+            "…" if len(unknown) > 5 else "",
+        )
+    prev_role: str | None = None
+    prev_sents: list[Sent] = []
+    for ti, meta in enumerate(turns):
+        ss = by_turn.get(ti, [])
+        role = meta.get("role")
+        if role == "client":
+            _client_turn(st, ti, ss, prev_sents if prev_role == "candidate" else [], sim)
+            for s in ss:
+                st.client_nouns.update(n for n in s.nouns if n not in generic)
+        elif role == "candidate":
+            _candidate_turn(st, ti, ss, prev_sents if prev_role == "client" else [], sim, rules, generic)
+            for o in st.objections:
+                if o.turn < ti:
+                    o.candidate_turns_since += 1
+        if ss:
+            prev_role, prev_sents = role, ss
+    return st.acts
+
+
+def _add(st: _State, label: str, s: Sent, pattern: str, conf: float, **kw: Any) -> int:
+    tok_start, tok_end, c0, c1 = s.tok_start, s.tok_end, s.char_start, s.char_end
+    span = kw.pop("span", None)
+    if span is not None:
+        tok_start, tok_end, c0, c1 = span
+    st.acts.append(
+        Act(
+            label=label,
+            turn=s.turn,
+            sent=s.index,
+            tok_start=tok_start,
+            tok_end=tok_end,
+            char_start=c0,
+            char_end=c1,
+            source=(
+                f"model:sentence_lr/{label}"
+                if pattern == "model"
+                else pattern
+                if pattern.startswith(("rule:", "model:"))
+                else f"rule:{label}/{pattern}"
+            ),
+            confidence=round(conf, 3),
+            attributes=kw.pop("attributes", {}),
+            links=kw.pop("links", []),
+        )
+    )
+    return len(st.acts) - 1
+
+
+def _has_label(st: _State, turn: int, label: str) -> bool:
+    return any(a.turn == turn and a.label == label for a in st.acts)
+
+
+# --------------------------------------------------------------------------- client turns
+
+
+def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim: _Similarity) -> None:
+    cfg = st.settings
+    prev_questions = [s for s in prev_cand if s.form]
+    prev_closing = _has_label(st, prev_cand[0].turn, "closing_question") if prev_cand else False
+    prev_next = any(_has_label(st, prev_cand[0].turn, lab) for lab in ("next_step", "agreement_summary", "followup_action")) if prev_cand else False
+    first = ss[0] if ss else None
+
+    # Agreement: an affirmative answer to a closing question / proposed next step.
+    if first is not None and (prev_closing or prev_next or (prev_questions and st.closing_asked)):
+        c = first.cue("agreement")
+        if c is not None and not any("objection" in s.cues for s in ss[:2]):
+            _add(st, "agreement", first, c[0], 0.8)
+            if prev_closing or st.closing_asked:
+                st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
+
+    # Objections (one per turn), once the candidate has presented something.
+    objection_done = False
+    min_share = float(cfg.get("objection_min_turn_share", 0.12))
+    offer_ok = st.offer_made or not cfg.get("objection_after_offer", True)
+    if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None:
+        for s in ss:
+            c = s.hit("objection")
+            if c is None or s.form == "open":
+                continue
+            cues = s.cues.get("objection", [])
+            strong = [x for x in cues if x[0] != "autre"]
+            if c[0] != "model" and not strong and not (set(s.words) & _NEGATION):
+                continue  # "mais bon" alone is not a reservation
+            best = strong[0] if strong else c
+            kind = best[1] or (cues[0][1] if cues else None) or "other"
+            a = _add(st, "objection", s, best[0], 0.7, attributes={"kind": kind})
+            st.objections.append(_Objection(act=a, turn=ti, sent=s))
+            objection_done = True
+            break
+
+    # Doubt resolved: a reassured client after a response to an open objection.
+    if not objection_done:
+        for o in reversed(st.objections):
+            if o.resolved or o.responded_turn is None:
+                continue
+            if ti - o.responded_turn > int(cfg.get("doubt_window", 4)) * 2:
+                continue
+            for s in ss[:2]:
+                c = s.hit("doubt_resolved")
+                if c is not None and "objection" not in s.cues:
+                    _add(st, "doubt_resolved", s, c[0], 0.65, links=[o.act])
+                    o.resolved = True
+                    break
+            break
+
+    # Needs (one per sentence), buying signals, comfort and discomfort (one per turn).
+    for s in ss:
+        if any(a.sent == s.index and a.label == "objection" for a in st.acts):
+            continue
+        c = s.hit("need")
+        if c is not None and s.n_words >= 3:
+            a = _add(st, "need", s, c[0], 0.6)
+            st.needs.append((a, s))
+    if st.offer_made or st.share(ti) > 0.3:
+        for s in ss:
+            c = s.hit("buying_signal")
+            if c is not None and "objection" not in s.cues:
+                a = _add(st, "buying_signal", s, c[0], 0.6)
+                st.buying_signals.append((a, ti))
+                break
+    for s in ss:
+        c = s.hit("comfort_signal")
+        if c is not None and "discomfort_signal" not in s.cues:
+            _add(st, "comfort_signal", s, c[0], 0.6)
+            break
+    for s in ss:
+        c = s.hit("discomfort_signal")
+        if c is not None:
+            _add(st, "discomfort_signal", s, c[0], 0.6)
+            break
+
+
+# --------------------------------------------------------------------------- candidate turns
+
+
+def _candidate_turn(
+    st: _State,
+    ti: int,
+    ss: list[Sent],
+    prev_client: list[Sent],
+    sim: _Similarity,
+    rules: QuestionRules,
+    generic: frozenset[str],
+) -> None:
+    cfg = st.settings
+    after_sale = st.after_sale(ti)
+
+    # Question forms; rhetorical questions (answered at once) and echo questions are dropped.
+    questions: list[Sent] = []
+    for k, s in enumerate(ss):
+        if not s.form:
+            continue
+        nxt = ss[k + 1] if k + 1 < len(ss) else None
+        if nxt is not None and rules.is_rhetorical_answer(nxt.text):
+            continue
+        if nxt is not None and s.n_words <= 2 and s.qrule in ("intonation", "elliptic_topic") and not s.text.startswith("et"):
+            continue  # echo ("Deux ans ?") followed by the candidate's own talk
+        questions.append(s)
+        _add(st, f"{s.form}_question", s, f"rule:{s.form}_question/{s.qrule}", 0.85 if "?" in s.text else 0.7)
+
+    # Active listening: an acknowledgement at the start of the turn, after the client spoke.
+    if prev_client and ss:
+        last_client = prev_client[-1]
+        client_asked = "?" in last_client.text
+        client_agreed = any(a.turn == last_client.turn and a.label == "agreement" for a in st.acts)
+        c = ss[0].cue("active_listening")
+        if c is not None and c[2] <= ss[0].tok_start + 2 and not client_asked and not client_agreed:
+            _add(st, "active_listening", ss[0], c[0], 0.7, span=_cue_span(ss[0], c))
+
+    # Rapport: one per sentence.
+    for s in ss:
+        c = s.hit("rapport")
+        if c is None:
+            continue
+        if c[0] == "salutation" and 0.1 < st.share(ti) < 0.8:
+            continue
+        _add(st, "rapport", s, c[0], 0.6)
+
+    # Objection handling context: the most recent open objection.
+    open_obj = next(
+        (o for o in reversed(st.objections) if not o.resolved and o.candidate_turns_since < int(cfg.get("response_window", 4))),
+        None,
+    )
+    probe_window = int(cfg.get("objection_window", 3))
+
+    # Closing, feedback, probes: functions of questions.
+    probed_here = False
+    for s in questions:
+        c = s.cue("closing_question")
+        if c is not None and st.agreement_turn is None and st.share(ti) >= float(cfg.get("closing_min_share", 0.35)):
+            _add(st, "closing_question", s, c[0], 0.7)
+            st.closing_asked = True
+            continue
+        c = s.cue("feedback_question")
+        if c is not None and s.form == "open" and (after_sale or st.share(ti) >= float(cfg.get("feedback_tail_share", 0.6))):
+            _add(st, "feedback_question", s, c[0], 0.7)
+            continue
+        if (
+            open_obj is not None
+            and not probed_here
+            and open_obj.candidate_turns_since < probe_window
+            and s.qrule != "tag_question"
+            and s.hit("need_reformulation") is None
+            and s.cue("objection_reformulation") is None
+        ):
+            _add(st, "objection_probe", s, "rule:objection_probe/question_after_objection", 0.65, links=[open_obj.act])
+            open_obj.probed = True
+            probed_here = True
+
+    # Reformulations (need or objection) and agreement summaries.
+    reformulated = False
+    for s in ss:
+        if s.form == "open":
+            continue
+        c_need = s.hit("need_reformulation")
+        c_obj = s.cue("objection_reformulation")
+        c_sum = s.cue("agreement_summary")
+        if c_sum is not None and (st.agreement_turn is not None or st.closing_asked) and _key_points(s):
+            if not _has_label(st, ti, "agreement_summary"):
+                _add(st, "agreement_summary", s, c_sum[0], 0.65)
+            continue
+        if open_obj is not None and not open_obj.reformulated and c_obj is not None and s.second_person:
+            _add(st, "objection_reformulation", s, c_obj[0], 0.65, links=[open_obj.act])
+            open_obj.reformulated = True
+            reformulated = True
+            continue
+        if reformulated or c_need is None or not st.needs or st.agreement_turn is not None:
+            continue
+        if not s.second_person and c_need[0] != "marqueur":
+            continue
+        links = _link_needs(st, s, sim, ti)
+        if links:
+            _add(st, "need_reformulation", s, c_need[0], 0.65, links=links)
+            reformulated = True
+
+    # Arguments and objection responses.
+    responded = False
+    if open_obj is not None and not st.objections[-1].resolved:
+        body = [s for s in ss if not s.form and s.n_words >= int(cfg.get("min_words_response", 6))]
+        body = [s for s in body if not any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts)]
+        if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
+            s = next((x for x in body if x.hit("objection_response")), body[0])
+            c = s.hit("objection_response")
+            _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
+            open_obj.responded_turn = ti
+            responded = True
+    if st.needs:
+        response_sents = {a.sent for a in st.acts if a.turn == ti and a.label == "objection_response"}
+        for s in ss:
+            c = s.hit("argument")
+            if c is None or s.form == "open" or s.n_words < int(cfg.get("min_words_argument", 6)):
+                continue
+            if s.index in response_sents and c[0] != "model":
+                continue
+            best, score = _best_need(st, s, sim)
+            thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
+            if best is not None and score >= thr:
+                _add(st, "argument", s, c[0], 0.55, links=[best])
+                st.offer_made = True
+                break
+
+    # Examples, technical translations.
+    for s in ss:
+        c = s.hit("concrete_example")
+        if c is not None and not s.form and s.n_words >= 5:
+            _add(st, "concrete_example", s, c[0], 0.55)
+            st.offer_made = True
+            break
+    for k, s in enumerate(ss):
+        c = s.hit("technical_translation")
+        if c is None or s.form:
+            continue
+        if c[4].startswith("autrement") and s.second_person:
+            continue  # a restatement of the client, not a translation
+        # Something must come before the explanation: in the sentence, or the previous one.
+        if c[2] <= s.tok_start + 1 and k == 0:
+            continue
+        _add(st, "technical_translation", s, c[0], 0.55)
+        st.offer_made = True
+        break
+    if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > 0.15:
+        st.offer_made = True
+
+    # Adjustment: a change of course right after a client reaction.
+    if prev_client:
+        reacted = any(
+            a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal", "need") for a in st.acts
+        ) or any(w in _NEGATION for s in prev_client for w in s.words)
+        if reacted and st.offer_made:
+            for s in ss:
+                c = s.cue("adjustment")
+                if c is not None and not s.form:
+                    _add(st, "adjustment", s, c[0], 0.5)
+                    break
+
+    # Concessions, justified when a counterpart is asked in this turn (the next turn is checked later).
+    for s in ss:
+        c = s.cue("concession")
+        if c is None or c[0] == "contrepartie":
+            continue
+        gift = [x for x in s.cues["concession"] if x[0] == "geste"]
+        if not gift:
+            continue
+        if _negated_near(s, gift[0]):
+            continue
+        justified = any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", []))
+        _add(st, "concession", s, gift[0][0], 0.6, attributes={"justified": justified})
+        break
+    # A counterpart asked now justifies the previous candidate turn's concession.
+    if any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", [])):
+        for a in reversed(st.acts):
+            if a.label == "concession" and a.turn < ti:
+                a.attributes["justified"] = True
+                break
+            if a.label == "concession":
+                break
+
+    # Buying-signal acknowledgement: next candidate turn after a signal.
+    if st.buying_signals and prev_client:
+        a_idx, sig_turn = st.buying_signals[-1]
+        if sig_turn == prev_client[0].turn:
+            moved = any(a.turn == ti and a.label in ("closing_question", "next_step") for a in st.acts)
+            c = next(((s, s.cue("buying_signal_ack")) for s in ss if s.cue("buying_signal_ack")), None)
+            target = c[0] if c else (next((s for s in ss if s.cue("closing_question")), None))
+            if c is not None or moved or target is not None:
+                s = target or ss[0]
+                _add(st, "buying_signal_ack", s, c[1][0] if c else "move_to_close", 0.55, links=[a_idx])
+                st.buying_signals.pop()
+
+    # Next steps (to close) and follow-up actions (after sale); personalised details.
+    for s in ss:
+        act_cue = s.cue("next_step")
+        if act_cue is None:
+            continue
+        kinds = {x[1] for x in s.cues["next_step"]}
+        has_action = any(x[0] == "action" for x in s.cues["next_step"])
+        if not has_action:
+            continue
+        if after_sale and s.hit("followup_action") is not None:
+            continue
+        if "date" in kinds and not _has_label(st, ti, "next_step") and (st.closing_asked or st.share(ti) > 0.5):
+            _add(st, "next_step", s, "action_date", 0.6)
+    if after_sale:
+        n_follow = 0
+        for s in ss:
+            c = s.hit("followup_action")
+            if c is not None and n_follow < 2 and s.form != "open":
+                _add(st, "followup_action", s, c[0], 0.6)
+                n_follow += 1
+        for s in ss:
+            if s.form == "open":
+                continue
+            reused = {n for n in s.nouns if n not in generic and n in st.client_nouns and n not in st.candidate_nouns}
+            c = s.cue("personalized_detail")
+            if reused and (c is not None or s.second_person):
+                _add(st, "personalized_detail", s, "client_detail_reused", 0.5)
+    for s in ss:
+        st.candidate_nouns.update(n for n in s.nouns if n not in generic and n not in st.client_nouns)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, int, int, int]:
+    """Token span of a cue (character offsets are recomputed from tokens by the tagger)."""
+    return (c[2], c[3], -1, -1)
+
+
+def _key_points(s: Sent) -> bool:
+    """A summary names something concrete: a figure, a date, a price, an offer."""
+    keys = {"euros", "euro", "€", "formule", "offre", "contrat", "abonnement", "livraison", "installation", "mois", "ans"}
+    return s.has_digit or bool(keys & set(s.words)) or s.n_words >= 12
+
+
+def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
+    # token offsets relative to the sentence's words are not kept; look at the words before the cue text
+    before = s.text.split(cue[4])[0].split()[-4:] if cue[4] in s.text else []
+    return any(w.strip(",") in _NEGATION for w in before)
+
+
+def _best_need(st: _State, s: Sent, sim: _Similarity) -> tuple[int | None, float]:
+    best, score = None, -1.0
+    for a, ns in st.needs:
+        v = sim.score(s, ns)
+        if v > score:
+            best, score = a, v
+    return best, score
+
+
+def _link_needs(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
+    """The need(s) a reformulation restates: the most similar recent need, or several for a summary."""
+    lookback = int(st.settings.get("reformulation_lookback", 12))
+    recent = [(a, ns) for a, ns in st.needs if ti - ns.turn <= lookback] or st.needs[-3:]
+    scored = sorted(((sim.score(s, ns), a) for a, ns in recent), reverse=True)
+    if not scored:
+        return []
+    summary = any(w in s.text for w in ("résume", "récapitul", "résumer", "en résumé"))
+    if summary:
+        thr = float(st.settings.get("summary_link_similarity", 0.3))
+        links = [a for v, a in scored if v >= thr]
+        return sorted(links) or [scored[0][1]]
+    return [scored[0][1]]

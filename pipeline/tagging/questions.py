@@ -1,0 +1,429 @@
+"""Question form (open / closed / not a question) of one French sentence, from spaCy tokens.
+
+Rules over token text, lemmas and coarse POS only (morphology barely helps with French questions,
+see ``../shared/notes/nlp.md``); every word list lives in ``models/tagger/questions.yaml``.
+Works with and without "?" (spoken transcripts often lose it): fronted or in-situ wh-words,
+qu'est-ce que, est-ce que, clitic inversion, tag questions, elliptic prompts, imperative and polite
+prompts around a telling verb. A "?" alone makes a closed (intonation) question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Form = Literal["open", "closed"]
+
+_SUBJECT_PRONOUNS = frozenset(
+    ["je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ça", "c'", "ce", "cela", "y"]
+)
+_VERBAL = frozenset(["VERB", "AUX"])
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """The form of a sentence: ``form`` is None when it is not a question; ``rule`` says why."""
+
+    form: Form | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class Tok:
+    """The little the rules need of a token (a spaCy ``Token`` is converted with :func:`toks`)."""
+
+    text: str  # lowercased, apostrophes normalised
+    lemma: str
+    pos: str
+    finite: bool = True  # False for infinitives and participles (VerbForm=Inf/Part)
+    morph: str = ""  # spaCy's morphology string ("Mood=Ind|Tense=Fut|...")
+
+
+def norm(text: str) -> str:
+    """Lowercase, typographic apostrophes and dashes made plain."""
+    return str(text).lower().replace("’", "'").replace("‑", "-").replace("–", "-")
+
+
+def toks(tokens: Sequence[Any]) -> list[Tok]:
+    """Convert spaCy tokens (or anything with ``text``, ``lemma_``, ``pos_``) to :class:`Tok`."""
+    out = []
+    for t in tokens:
+        if t.is_space or not t.text.strip():
+            continue
+        form = t.morph.get("VerbForm") if hasattr(t, "morph") else []
+        finite = not (form and form[0] in ("Inf", "Part"))
+        out.append(Tok(norm(t.text), norm(t.lemma_ or t.text), t.pos_, finite, str(getattr(t, "morph", ""))))
+    return out
+
+
+class QuestionRules:
+    """Compiled lexicons of ``questions.yaml``."""
+
+    def __init__(self, lex: Mapping[str, Any]) -> None:
+        def s(key: str) -> frozenset[str]:
+            return frozenset(norm(x) for x in lex.get(key, []))
+
+        self.markers = s("discourse_markers")
+        self.wh = s("wh_words")
+        self.ambiguous = s("ambiguous_fronted")
+        self.wh_preps = s("wh_prepositions")
+        self.trailers = s("in_situ_trailers")
+        self.quoi_filler_pos = frozenset(lex.get("quoi_filler_after_pos", []))
+        self.inversion = s("inversion_pronouns")
+        self.imp_ambiguous = s("imperative_ambiguous_pronouns")
+        self.imp_verbs = s("imperative_vous_verbs")
+        self.imp_pronouns = s("imperative_pronouns")
+        self.telling = s("telling_verbs")
+        self.knowing = s("knowing_verbs")
+        self.desire = s("desire_frames")
+        self.modals = s("modal_verbs")
+        self.reporting = s("reporting_verbs")
+        self.first_person = s("first_person_subjects")
+        self.tags = tuple(norm(x) for x in lex.get("tag_questions_strong", []))
+        self.proposals = tuple(norm(x) for x in lex.get("proposal_frames", []))
+        self.not_q = tuple(norm(x) for x in lex.get("not_questions", []))
+        self.echo = s("echo_reactions")
+        self.topic = s("elliptic_topic_words")
+        self.rhetorical = tuple(norm(x) for x in lex.get("rhetorical_answer_starts", []))
+        self.decl_subjects = tuple(norm(x) for x in lex.get("declarative_subjects", []))
+        self.decl_clitics = s("declarative_object_clitics")
+        self.decl_proposals = tuple(norm(x) for x in lex.get("declarative_proposals", []))
+        self.decl_blockers = tuple(norm(x) for x in lex.get("declarative_blockers", []))
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _flat(words: Sequence[str]) -> str:
+        """Sentence text rebuilt from tokens: clitics glued back ("avez-vous", "qu'est-ce")."""
+        out = ""
+        for w in words:
+            if not out or w.startswith("-") or out.endswith("'") or out.endswith("-"):
+                out += w
+            else:
+                out += " " + w
+        return out
+
+    @staticmethod
+    def _has(phrase: str, flat: str) -> bool:
+        return re.search(r"(?<![\w'-])" + re.escape(phrase) + r"(?![\w'-])", flat) is not None
+
+    def is_rhetorical_answer(self, sentence_text: str) -> bool:
+        """True when a sentence starts like the speaker answering their own question."""
+        t = norm(sentence_text).strip(" ,.…-")
+        return any(t.startswith(p) for p in self.rhetorical)
+
+    # ------------------------------------------------------------------ main rule
+
+    def classify(self, tokens: Sequence[Tok]) -> QuestionForm:  # noqa: C901 - one ordered list of rules
+        """Form of one sentence. Rules are tried in a fixed order; the first that decides wins."""
+        words = [t.text for t in tokens]
+        has_q = "?" in words or any(w.endswith("?") for w in words)
+        content = [i for i, t in enumerate(tokens) if t.pos != "PUNCT" and t.text not in {"?", "!", ".", ",", "…"}]
+        if not content:
+            return QuestionForm(None, "empty")
+        flat = self._flat([w for w in words if w not in {"?", "!", "."}]).strip(" ,")
+        # Masked spans: fixed expressions where a wh-word is not interrogative.
+        masked: set[int] = set()
+        for phrase in self.not_q:
+            parts = phrase.replace("?", "").replace("!", "").split()
+            n = len(parts)
+            for i in range(len(words) - n + 1):
+                if " ".join(words[i : i + n]).replace(" '", "'") == " ".join(parts):
+                    masked.update(range(i, i + n))
+        content_words = [words[i] for i in content if i not in masked]
+        if not content_words:
+            return QuestionForm(None, "not_question")
+        # "pourquoi pas" and friends, alone in the sentence (markers aside).
+        remaining = [w for w in content_words if w not in self.markers]
+        if masked and not remaining:
+            return QuestionForm(None, "not_question")
+
+        # First content token after discourse markers.
+        f = next((i for i in content if words[i] not in self.markers and i not in masked), None)
+        if f is None:
+            if has_q and all(w in self.echo or w in self.markers for w in content_words):
+                return QuestionForm(None, "echo_reaction")
+            return QuestionForm("closed", "intonation") if has_q else QuestionForm(None, "markers_only")
+        core = self._flat(words[f:]).strip(" ,?!.")
+        if has_q and core in self.echo:
+            return QuestionForm(None, "echo_reaction")
+
+        verbs = [i for i in content if tokens[i].pos in _VERBAL]
+
+        # Proposals with a wh-word: closed ("qu'est-ce que vous diriez de jeudi ?").
+        for p in self.proposals:
+            if self._has(p, flat) and (has_q or any(w in self.wh for w in words) or "qu'" in words):
+                return QuestionForm("closed", "proposal_wh")
+
+        # Imperative prompt: "racontez-moi", "parlez-moi de", "dites-moi si" (closed).
+        if tokens[f].text in self.telling or tokens[f].lemma in self.telling:
+            nxt = words[f + 1 : f + 4]
+            if nxt and (nxt[0] in {"-moi", "-nous", "moi", "nous", "de", "du", "des"} or nxt[0].startswith("-m")):
+                if "si" in nxt[1:] or "s'" in nxt[1:]:
+                    return QuestionForm("closed", "imperative_si")
+                if tokens[f].pos in _VERBAL or nxt[0].startswith("-"):
+                    return QuestionForm("open", "imperative_prompt")
+
+        # Polite frame around a telling verb: "vous pourriez me détailler", "pouvez-vous me dire comment".
+        for i in content:
+            if tokens[i].lemma in self.telling or words[i] in self.telling:
+                before = words[max(0, i - 3) : i]
+                if any(b in {"me", "m'", "-moi", "nous", "-nous"} for b in before) or words[i - 1 : i] == ["en"]:
+                    frame = words[:i]
+                    modal = any(w in self.modals or tokens[j].lemma in self.modals for j, w in enumerate(frame))
+                    desire = any(w in self.desire for w in frame)
+                    if modal or desire:
+                        after = words[i + 1 : i + 4]
+                        if "si" in after or "s'" in after:
+                            return QuestionForm("closed", "polite_si")
+                        return QuestionForm("open", "polite_prompt")
+        # "j'aimerais savoir / comprendre comment..." (desire + knowing verb).
+        for i in content:
+            if tokens[i].lemma in self.knowing and any(w in self.desire for w in words[max(0, i - 3) : i]):
+                after = words[i + 1 : i + 3]
+                if "si" in after or "s'" in after:
+                    return QuestionForm("closed", "desire_si")
+                return QuestionForm("open", "desire_prompt")
+
+        # qu'est-ce que / qu'est-ce qui: open.
+        for i in range(len(words) - 2):
+            if words[i] in {"qu'", "que"} and words[i + 1] in {"est", "est-ce"} and words[i + 2] in {"-ce", "ce"}:
+                return self._alternative(words, i, "open", "qu_est_ce")
+            if words[i] == "qu'" and words[i + 1] == "est-ce":
+                return self._alternative(words, i, "open", "qu_est_ce")
+
+        inversion = self._inversion(tokens, words, f)
+        est_ce = self._est_ce_que(words)
+
+        # Fronted wh-word (possibly after a preposition: "à quel moment", "par rapport à quoi").
+        w = self._fronted_wh(tokens, words, f, masked)
+        if w is not None:
+            word = words[w]
+            if word in self.ambiguous and word != "qui":
+                # "quand vous aurez signé, on..." is a time clause: ask for a question cue.
+                clause_after_comma = self._clause_after_comma(tokens, words, w)
+                # Stylistic inversion right after the wh-word: "Où se trouve…", "Quand est né…".
+                j = w + 1 + (w + 1 < len(words) and words[w + 1] in {"se", "s'", "en", "y"})
+                verb_next = j < len(tokens) and tokens[j].pos in _VERBAL and tokens[j].finite
+                cue = has_q or inversion or est_ce or verb_next
+                if not cue or (clause_after_comma and not (inversion or est_ce)):
+                    w = None
+            elif word in {"quel", "quelle", "quels", "quelles"} and not (has_q or verbs or inversion or est_ce) and len(content) <= 4:
+                w = None  # exclamation: "quelle chance"
+            elif word in {"que", "qu'"}:
+                nxt = words[w + 1 : w + 4]
+                verb_next = w + 1 < len(tokens) and tokens[w + 1].pos in _VERBAL
+                if not (inversion or est_ce or verb_next or any(x in self.inversion for x in nxt)):
+                    w = None
+            if w is not None:
+                return self._alternative(words, w, "open", "wh_fronted")
+
+        if est_ce:
+            return QuestionForm("closed", "est_ce_que")
+        if inversion:
+            return QuestionForm("closed", "inversion")
+
+        # In-situ wh-word: "vous faites ça comment aujourd'hui", "c'est pour quand ?".
+        for i in content:
+            if i in masked or words[i] not in self.wh or i == f:
+                continue
+            if not self._in_situ_ok(tokens, words, i):
+                continue
+            if self._reported(tokens, words, i):
+                return QuestionForm("closed", "asking_whether") if has_q else QuestionForm(None, "reported")
+            return self._alternative(words, i, "open", "wh_in_situ")
+
+        # Tag questions: "…, c'est bien ça ?", "…, non ?".
+        tail = flat + (" ?" if has_q else "")
+        for t in self.tags:
+            if t.endswith("?"):
+                if has_q and re.search(r"(?:^|[\s,])" + re.escape(t[:-1].strip()) + r"\s*\?$", tail.strip()):
+                    return QuestionForm("closed", "tag_question")
+            elif self._has(t, flat) and flat.rstrip(" ,").endswith(t):
+                return QuestionForm("closed", "tag_question")
+
+        if has_q:
+            # Elliptic prompt without a verb: "Et côté délais ?", "C'est-à-dire ?", "Et vous ?".
+            if core.endswith("c'est-à-dire") or core in {"c'est-à-dire", "à savoir", "par exemple", "comme quoi"}:
+                return QuestionForm("open", "elliptic_prompt")
+            starts_et = any(words[i] == "et" for i in content[:2])
+            if not verbs and (starts_et or any(x in self.topic for x in words[f:])):
+                return QuestionForm("open", "elliptic_topic")
+            return QuestionForm("closed", "intonation")
+
+        # Alternative without "?": "plutôt A ou B".
+        if "plutôt" in words and "ou" in words and "vous" in words:
+            return QuestionForm("closed", "alternative")
+        return QuestionForm(None, "no_cue")
+
+    def declarative(self, tokens: Sequence[Tok]) -> QuestionForm:
+        """A yes/no question by intonation only, as ASR writes it without "?": call it on the last
+        sentence of a candidate turn. "vous avez un budget", "ça vous va", "on part sur la formule Pro"."""
+        words = [t.text for t in tokens]
+        flat = self._flat([w for w in words if w not in {"?", "!", "."}]).strip(" ,")
+        content = [i for i, t in enumerate(tokens) if t.pos != "PUNCT"]
+        if not content or len(content) > 25:
+            return QuestionForm(None, "no_cue")
+        f = next((i for i in content if words[i] not in self.markers), None)
+        if f is None:
+            return QuestionForm(None, "no_cue")
+        head = self._flat(words[f:]).strip(" ,")
+        for p in self.decl_proposals:
+            if self._has(p, flat):
+                return QuestionForm("closed", "declarative_proposal")
+        if any(self._has(b, flat) for b in self.decl_blockers):
+            return QuestionForm(None, "declarative_statement")
+        if any(w in self.first_person for w in words[f : f + 3]) or words[f] in {"je", "j'"}:
+            return QuestionForm(None, "first_person")
+        # "vous" + (clitics) + finite present/past verb, near the start (a dislocated topic may precede).
+        start = f
+        for k in content:
+            if words[k] in {",", ":"} and k < len(words) - 1:
+                start = k + 1
+                break
+        for begin in dict.fromkeys([f, start]):
+            if begin >= len(words):
+                continue
+            if words[begin] == "vous" or (words[begin] in {"ça", "cela"} and begin + 1 < len(words) and words[begin + 1] == "vous"):
+                j = begin + 1 + (words[begin] != "vous")
+                while j < len(words) and words[j] in self.decl_clitics and tokens[j].pos not in _VERBAL:
+                    j += 1
+                if j < len(tokens) and tokens[j].pos in _VERBAL and "Fut" not in tokens[j].morph:
+                    return QuestionForm("closed", "declarative_vous")
+            if words[begin] in {"il", "elle", "ils", "elles"} and begin != f:
+                # "votre associé, il est d'accord" — a dislocated topic taken up by a pronoun.
+                j = begin + 1
+                if j < len(tokens) and tokens[j].pos in _VERBAL and "Fut" not in tokens[j].morph:
+                    return QuestionForm("closed", "declarative_dislocated")
+        del head
+        return QuestionForm(None, "no_cue")
+
+    # ------------------------------------------------------------------ sub-rules
+
+    def _alternative(self, words: Sequence[str], wh_index: int, form: Form, rule: str) -> QuestionForm:
+        """A wh-question followed at once by its options ("vous roulez où, en ville ou à la campagne ?")."""
+        seps = [k for k in range(wh_index + 1, len(words)) if words[k] in {",", ":"}]
+        if not seps:
+            return QuestionForm(form, rule)
+        comma = seps[0]
+        rest = [w for w in words[comma + 1 :] if w not in {"?", ".", "!"}]
+        if "ou" in rest and "ou" not in words[wh_index:comma] and rest[-1:] != ["pas"]:
+            return QuestionForm("closed", "alternative_after_wh")
+        return QuestionForm(form, rule)
+
+    def _est_ce_que(self, words: Sequence[str]) -> bool:
+        for i in range(len(words) - 1):
+            if words[i] in {"est", "est-ce"} and (words[i + 1] in {"-ce", "ce"} or words[i] == "est-ce"):
+                if i > 0 and words[i - 1] in {"qu'", "que"}:
+                    continue
+                j = i + 2 if words[i] == "est" else i + 1
+                if j < len(words) and words[j] in {"que", "qu'"}:
+                    return True
+        return False
+
+    def _inversion(self, tokens: Sequence[Tok], words: Sequence[str], f: int) -> bool:
+        for i, w in enumerate(words):
+            if i == 0:
+                continue
+            pron = w
+            if w == "-t" and i + 1 < len(words):
+                pron = "-t" + words[i + 1]
+                if not pron.startswith("-t-"):
+                    pron = "-t-" + words[i + 1].lstrip("-")
+            if pron not in self.inversion or pron == "-ce":
+                continue
+            prev = tokens[i - 1]
+            if prev.text in {"est-ce"}:
+                continue
+            if w in self.imp_ambiguous:
+                first = i - 1 == f or (i - 2 >= 0 and words[i - 2] in {"ne", "n'"} and i - 2 == f)
+                if first and (prev.text in self.imp_verbs or prev.lemma in self.imp_verbs):
+                    continue
+                if i + 1 < len(words) and words[i + 1] in self.imp_pronouns:
+                    continue
+                if prev.text in {"rendez"} and i + 1 < len(words):
+                    continue
+            return True
+        return False
+
+    def _fronted_wh(self, tokens: Sequence[Tok], words: Sequence[str], f: int, masked: set[int]) -> int | None:
+        """The first wh-word placed before any finite verb ("à quel moment…", "en l'honneur de qui…")."""
+        for i in range(f, len(words)):
+            t = tokens[i]
+            if t.pos in _VERBAL and t.finite:
+                return None
+            if i in masked:
+                continue
+            if words[i] in {"que", "qu'"}:
+                if i != f:
+                    return None
+                return i
+            if words[i] not in self.wh:
+                continue
+            prev = tokens[i - 1] if i > 0 else None
+            if i != f and prev is not None and not (prev.text in {",", ":"} or prev.pos == "ADP" or prev.text in self.wh_preps):
+                continue  # inside a noun phrase: relative or filler ("une machine qui fuit", "vétusté, quoi")
+            if words[i] == "quoi" and (prev is None or prev.text in {",", ":"} or i == len(words) - 1 or words[i + 1] in {"?", "."}):
+                if i != f:
+                    continue  # "…, quoi" is a filler
+            if words[i] == "qui":
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                if nxt is not None and (nxt.pos in {"DET", "NOUN", "ADJ"} or nxt.text == "plus"):
+                    return None
+            if words[i] in {"quand", "où", "comment", "pourquoi", "combien"} and prev is not None:
+                if prev.pos in {"NOUN", "PROPN"} and i - 1 != f and words[i] in {"où", "quand"}:
+                    return None  # "le jour où", "au moment où"
+            return i
+        return None
+
+    def _clause_after_comma(self, tokens: Sequence[Tok], words: Sequence[str], w: int) -> bool:
+        try:
+            comma = words.index(",", w + 1)
+        except ValueError:
+            return False
+        rest = tokens[comma + 1 :]
+        return any(t.text in _SUBJECT_PRONOUNS for t in rest[:3]) and any(t.pos in _VERBAL for t in rest)
+
+    def _in_situ_ok(self, tokens: Sequence[Tok], words: Sequence[str], i: int) -> bool:
+        prev = tokens[i - 1] if i > 0 else None
+        if words[i] == "quoi":
+            if prev is None or prev.text == ",":
+                return False
+            if prev.pos in self.quoi_filler_pos and prev.text not in {"c'", "est"}:
+                return False
+        if words[i] == "qui" and prev is not None and prev.pos in {"NOUN", "PROPN", "PRON"} and prev.text not in {
+            "est",
+            "c'",
+        }:
+            return False  # relative "qui"
+        if words[i] in {"quel", "quelle", "quels", "quelles"}:
+            # "quel" is interrogative in situ only before a noun: "vous utilisez quel logiciel ?"
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is None or nxt.pos not in {"NOUN", "ADJ", "PROPN", "NUM"}:
+                return False
+        # Nothing clause-like after the wh-word (else it introduces a subordinate / relative clause).
+        for t in tokens[i + 1 :]:
+            if t.text in {"?", "!", ".", "…"}:
+                break
+            if t.text == ",":
+                break
+            if t.text in self.trailers:
+                continue
+            if t.pos in _VERBAL:
+                return False
+            if t.text in _SUBJECT_PRONOUNS and t.text not in {"vous", "nous"}:
+                return False
+            if t.text in {"vous", "nous"} and i + 1 < len(tokens) and tokens[i + 1].text == t.text:
+                return False
+        return True
+
+    def _reported(self, tokens: Sequence[Tok], words: Sequence[str], i: int) -> bool:
+        """A knowing/asking verb before the wh-word: "je ne sais pas pourquoi", "vous savez combien"."""
+        for j in range(max(0, i - 5), i):
+            if tokens[j].lemma in self.reporting or words[j] in self.reporting:
+                if words[i] in {"quoi"} and tokens[j].lemma not in {"savoir", "demander"}:
+                    continue
+                return True
+        return False
