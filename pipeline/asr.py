@@ -88,6 +88,9 @@ class AsrOptions:
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     hallucination_silence_threshold: float | None = None
+    #: Long recordings are transcribed in blocks of about this many seconds, cut in a pause
+    #: (bounds memory: faster-whisper's features take ~130 MB per minute); 0 = one block.
+    block_seconds: float = 300.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "temperature", tuple(float(t) for t in self.temperature))
@@ -353,11 +356,36 @@ def transcribe(
     )
     if options.vad_filter:
         kwargs["vad_parameters"] = {"min_silence_duration_ms": options.vad_min_silence_ms}
-    segments_iter, info = model.whisper.transcribe(samples, **kwargs)
-    log.info("transcribing %.1f s (language %s, p=%.2f)", duration, info.language, info.language_probability)
-
+    sr = audio.info.sample_rate
+    blocks = _blocks(samples, sr, options.block_seconds)
     out: list[AsrSegment] = []
     last_end = 0.0
+    for b0, b1 in blocks:
+        offset = b0 / sr
+        segments_iter, info = model.whisper.transcribe(samples[b0:b1], **kwargs)
+        log.info(
+            "transcribing %.1f-%.1f s of %.1f s (language %s, p=%.2f)",
+            offset,
+            b1 / sr,
+            duration,
+            info.language,
+            info.language_probability,
+        )
+        last_end = _collect(segments_iter, offset, duration, last_end, out, progress)
+    if progress is not None:
+        progress(1.0)
+    return tuple(out)
+
+
+def _collect(
+    segments_iter: Any,
+    offset: float,
+    duration: float,
+    last_end: float,
+    out: list[AsrSegment],
+    progress: Callable[[float], None] | None,
+) -> float:
+    """Append faster-whisper's segments (times relative to ``offset``) to ``out``; return the last word end."""
     for seg in segments_iter:
         words: list[Word] = []
         for w in seg.words or ():
@@ -365,16 +393,16 @@ def transcribe(
             if not text:
                 continue
             # Whisper's word times can overlap by a few ms or run past the audio: clip them.
-            start = min(max(float(w.start), last_end), duration)
-            end = min(max(float(w.end), start), duration)
+            start = min(max(offset + float(w.start), last_end), duration)
+            end = min(max(offset + float(w.end), start), duration)
             prob = None if w.probability is None else min(max(float(w.probability), 0.0), 1.0)
             words.append(Word(text=text, start=round(start, 3), end=round(end, 3), probability=prob))
             last_end = words[-1].end
         if words:
             start, end = words[0].start, words[-1].end
         else:
-            start = min(max(float(seg.start), out[-1].end if out else 0.0), duration)
-            end = min(max(float(seg.end), start), duration)
+            start = min(max(offset + float(seg.start), out[-1].end if out else 0.0), duration)
+            end = min(max(offset + float(seg.end), start), duration)
             last_end = max(last_end, end)
         text = seg.text.strip()
         if text or words:
@@ -389,7 +417,31 @@ def transcribe(
                 )
             )
         if progress is not None and duration > 0:
-            progress(min(float(seg.end) / duration, 1.0))
-    if progress is not None:
-        progress(1.0)
-    return tuple(out)
+            progress(min((offset + float(seg.end)) / duration, 1.0))
+    return last_end
+
+
+def _blocks(samples: Any, sample_rate: int, block_seconds: float) -> list[tuple[int, int]]:
+    """Cut long audio into blocks of about ``block_seconds``, each cut in the quietest 0.5 s
+    within 30 s (at most half a block) before the nominal boundary (so no word is split).
+
+    faster-whisper computes the log-mel features of its whole input at once: about 130 MB of
+    memory per minute of audio; blocks bound that.
+    """
+    import numpy as np
+
+    n = samples.shape[0]
+    size = int(block_seconds * sample_rate)
+    if block_seconds <= 0 or n <= size * 1.2:
+        return [(0, n)]
+    hop = sample_rate // 10  # 100 ms energy frames
+    cuts, pos = [0], 0
+    while n - pos > size * 1.2:
+        lo, hi = max(pos + size // 2, pos + size - 30 * sample_rate), pos + size
+        frames = samples[lo:hi][: (hi - lo) // hop * hop].reshape(-1, hop)
+        energy = np.convolve(np.mean(frames.astype(np.float64) ** 2, axis=1), np.ones(5), mode="same")
+        cut = lo + int(np.argmin(energy)) * hop + hop // 2
+        cuts.append(cut)
+        pos = cut
+    cuts.append(n)
+    return list(zip(cuts[:-1], cuts[1:], strict=True))

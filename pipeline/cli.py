@@ -14,7 +14,7 @@ import sys
 from . import __version__
 from .errors import RolegridError
 
-COMMANDS = ("analyze", "tag", "eval", "grid", "scenarios", "batch")
+COMMANDS = ("analyze", "tag", "eval", "grid", "report", "scenarios", "batch")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -76,7 +76,9 @@ def read_gold(path: str | Path) -> GoldSession:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"Cannot read the gold file {p}: {exc}.", "Give a gold JSON file (spec/tags.md).") from exc
+        raise InputError(
+            f"Cannot read the gold file {p}: {exc}.", "Give a gold JSON file (spec/tags.md)."
+        ) from exc
     from .formats import transcript_from_gold
 
     transcript = transcript_from_gold(data, source=str(p), session_id=p.stem)
@@ -222,7 +224,9 @@ class EvalResult:
 
 
 def score_turn_level(
-    gold: Iterable[tuple[str, str, str]], predicted: Iterable[tuple[str, str, str]], labels: Sequence[str] = ()
+    gold: Iterable[tuple[str, str, str]],
+    predicted: Iterable[tuple[str, str, str]],
+    labels: Sequence[str] = (),
 ) -> tuple[LabelScore, ...]:
     """Per-label counts from (session, turn_id, label) triples, with per-turn multiplicity (module doc)."""
     g = Counter(gold)
@@ -298,13 +302,15 @@ def _grid_agreement(
         referentiel = load_referentiel()
     except Exception as exc:  # noqa: BLE001 - optional part of the report; say why it is missing
         return (), f"grid agreement skipped: référentiel not loadable ({exc})"
-    for sess, tags in zip(sessions, tagsets):
+    for sess, tags in zip(sessions, tagsets, strict=False):
         if not sess.grid:
             continue
         try:
             scenario = load_scenario(sess.scenario) if sess.scenario else None
             measures = compute_measures(sess.transcript)
-            grid = build_grid(sess.transcript, measures, tags, scenario, referentiel, session_id=sess.session_id)
+            grid = build_grid(
+                sess.transcript, measures, tags, scenario, referentiel, session_id=sess.session_id
+            )
         except Exception as exc:  # noqa: BLE001
             log.warning("grid agreement: %s skipped (%s)", sess.session_id, exc)
             continue
@@ -318,7 +324,9 @@ def _grid_agreement(
     return tuple(CriterionAgreement(c, agree[c], total[c]) for c in crits), ""
 
 
-def evaluate_sessions(sessions: Sequence[GoldSession], tagsets: Sequence[TagSet], labels: Sequence[str] = ()) -> EvalResult:
+def evaluate_sessions(
+    sessions: Sequence[GoldSession], tagsets: Sequence[TagSet], labels: Sequence[str] = ()
+) -> EvalResult:
     """Scores of predicted tag sets against gold sessions (same order)."""
     gold_keys, pred_keys = [], []
     gold_forms, pred_forms = [], []
@@ -326,11 +334,15 @@ def evaluate_sessions(sessions: Sequence[GoldSession], tagsets: Sequence[TagSet]
         for g in sess.tags:
             gold_keys.append((sess.session_id, g.turn_id, g.label))
             if g.label in ("open_question", "closed_question"):
-                gold_forms.append((sess.session_id, g.turn_id, g.start_char, g.end_char, g.label.split("_")[0]))
+                gold_forms.append(
+                    (sess.session_id, g.turn_id, g.start_char, g.end_char, g.label.split("_")[0])
+                )
         for t in ts.tags:
             pred_keys.append((sess.session_id, t.turn_id, t.label))
             if t.label in ("open_question", "closed_question"):
-                pred_forms.append((sess.session_id, t.turn_id, t.start_char, t.end_char, t.label.split("_")[0]))
+                pred_forms.append(
+                    (sess.session_id, t.turn_id, t.start_char, t.end_char, t.label.split("_")[0])
+                )
     scores = score_turn_level(gold_keys, pred_keys, labels)
     micro, macro = averages(scores)
     grid, note = _grid_agreement(sessions, tagsets)
@@ -462,7 +474,7 @@ def evaluate_fib(fib_dir: str | Path, tagger: Any, with_qmark: bool = True) -> F
     texts = [t if with_qmark else _strip_qmarks(t) for t, _ in items]
     detected = correct = 0
     with tagger.nlp.select_pipes(enable=_model_pipes(tagger)):
-        for doc, (_, gold) in zip(tagger.nlp.pipe(texts, batch_size=256), items):
+        for doc, (_, gold) in zip(tagger.nlp.pipe(texts, batch_size=256), items, strict=False):
             q = rules.classify(toks(list(doc)))
             if q.form:
                 detected += 1
@@ -520,7 +532,9 @@ def evaluate_miam(miam_path: str | Path, tagger: Any, limit: int | None = None) 
     gold = ["?" in u for u in utts]
     tp = fp = 0
     with tagger.nlp.select_pipes(enable=_model_pipes(tagger)):
-        for doc, g in zip(tagger.nlp.pipe([_strip_qmarks(u) for u in utts], batch_size=256), gold):
+        for doc, g in zip(
+            tagger.nlp.pipe([_strip_qmarks(u) for u in utts], batch_size=256), gold, strict=False
+        ):
             # One utterance may hold several sentences: a question anywhere makes it a question.
             sents, cur = [], []
             for t in doc:
@@ -548,7 +562,9 @@ def evaluate_gold_dir_cv(gold_dir: str | Path, tagger: Any) -> EvalResult:
     from .tagging.training import fit, session_data
 
     if tagger.encoder is None:
-        raise InputError("Cross-validation needs the sentence encoder.", "Do not pass --no-encoder with --cv.")
+        raise InputError(
+            "Cross-validation needs the sentence encoder.", "Do not pass --no-encoder with --cv."
+        )
     sessions = [read_gold(p) for p in gold_files(gold_dir)]
     data = [session_data(s, tagger) for s in sessions]
     ctx = tagger.nlp.get_pipe("rolegrid_context")

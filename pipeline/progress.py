@@ -6,6 +6,7 @@ ASR and diarization run in two threads at once, so an implementation must be thr
 
 from __future__ import annotations
 
+import shutil
 import sys
 import threading
 from typing import Any, Protocol
@@ -43,7 +44,8 @@ class TqdmProgress:
                 file=self._file,
                 disable=self._disable,
                 leave=True,
-                dynamic_ncols=True,
+                # a fixed width: some pseudo-terminals report 0 columns, which hides the bar
+                ncols=min(100, shutil.get_terminal_size((100, 20)).columns or 100),
                 bar_format="{desc} {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]",
             )
 

@@ -192,8 +192,8 @@ def assign_roles(
     reasons: list[str] = []
     for spk, role in ((candidate, "candidat"), (client, "client")):
         for side, label, score, hits in sorted(sc[spk]["fired"], key=lambda f: -f[2]):
-            sign = "+" if side == "candidate" else "−"
-            reasons.append(f"{spk} ({role}) {label} ×{hits} ({sign}{score:g})")
+            kind = "indice vendeur" if side == "candidate" else "indice client"
+            reasons.append(f"{spk} ({role}) : {kind} « {label} » ×{hits} (poids {score:g})")
     if margin <= 0:
         reasons.append(
             "aucun indice ne départage les locuteurs : le premier à parler est pris pour le candidat"

@@ -48,7 +48,7 @@ from typing import Any
 
 from . import __version__
 from .align import MAX_NEAREST_DISTANCE, MAX_PAUSE, assign_words, build_turns
-from .errors import InputError, OutputError
+from .errors import ConfigError, InputError, OutputError
 from .fileio import atomic_write_json, read_json, sha256_file
 from .formats import parse_rttm, read_transcript, write_rttm, write_vtt
 from .measures import compute_measures
@@ -75,7 +75,7 @@ log = logging.getLogger(__name__)
 STAGE_VERSIONS = {
     "asr": "1",
     "diarize": "1",
-    "transcript": "1",
+    "transcript": "2",
     "vtt": "1",
     "measures": "1",
     "tags": "1",
@@ -652,14 +652,13 @@ def analyze_session(
             "transcript",
             STAGE_VERSIONS["transcript"],
             {"transcript_file": input_sha, "role_cues": _sha(DEFAULT_CUES)},
-            options={"candidate": options.candidate, "session_id": sid, "scenario": options.scenario},
+            options={"candidate": options.candidate, "session_id": sid},
         )
         if not run.fresh("transcript", tr_prov):
 
             def from_file(_cb: Any) -> Transcript:
-                base = dataclasses.replace(
-                    source, session_id=sid, scenario=options.scenario or source.scenario
-                )
+                # the scenario is not part of the transcript stage: changing it redoes the grid only
+                base = dataclasses.replace(source, session_id=sid)
                 if options.candidate is None and source.roles is not None:
                     roles = source.roles
                 else:
@@ -685,7 +684,6 @@ def analyze_session(
             options={
                 "candidate": options.candidate,
                 "session_id": sid,
-                "scenario": options.scenario,
                 "language": options.language,
                 "max_pause": MAX_PAUSE,
                 "max_nearest_distance": MAX_NEAREST_DISTANCE,
@@ -702,7 +700,6 @@ def analyze_session(
                     language=options.language,
                     duration=audio_info.duration,
                     session_id=sid,
-                    scenario=options.scenario,
                 )
                 return apply_roles(base, roles)
 
@@ -713,6 +710,13 @@ def analyze_session(
             )
     transcript = from_dict(Transcript, read_json(run.path("transcript")))
     tr_sha = _sha(run.path("transcript"))
+    scenario_id = options.scenario or transcript.scenario
+    if scenario is None and scenario_id:
+        try:
+            scenario = models.scenario(scenario_id)
+        except ConfigError as err:  # a transcript file naming a scenario we do not have
+            run.warnings.append(f"Scenario {scenario_id!r} of the transcript is unknown; grid made without it ({err}).")
+            scenario_id = None
     if transcript.roles is not None and transcript.roles.client is None:
         hint = "try --speakers 2" if options.speakers != 2 else "check the recording holds both voices"
         run.warnings.append(f"Only one speaker was found: the talk share cannot be measured ({hint}).")
@@ -772,7 +776,7 @@ def analyze_session(
                 "referentiel": str(getattr(referentiel, "sha256", "")),
                 "scenario": str(getattr(scenario, "sha256", "")) if scenario is not None else "",
             },
-            options={"scenario": options.scenario},
+            options={"scenario": scenario_id},
         )
         if not run.fresh("grid", g_prov):
 
@@ -817,7 +821,7 @@ def analyze_session(
             "audio": audio_info.to_dict() if audio_info is not None else None,
             "duration": measures.duration,
             "language": transcript.language,
-            "scenario": options.scenario or transcript.scenario,
+            "scenario": scenario_id,
             "speakers": list(speakers),
             "roles": transcript.roles.to_dict() if transcript.roles is not None else None,
             "client_talk_share": measures.client_talk_share,

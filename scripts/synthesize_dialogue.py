@@ -106,9 +106,8 @@ def to_ipa(sentence: str) -> str:
         if not piece.strip():
             continue
         if _CLAUSE.fullmatch(piece.strip()):
-            mark = piece.strip()[0] if piece.strip()[0] != "…" else "…"
-            if out:
-                out[-1] = out[-1] + mark
+            if out:  # one mark is enough for the model's phrasing ("?!" -> "?")
+                out[-1] = out[-1] + piece.strip()[0]
             continue
         out.append(_espeak_ipa(piece.strip()))
     return " ".join(out)
@@ -369,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--scenario", default=None, help="scenario id written to the gold JSON (TSV input)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the pauses between turns")
-    parser.add_argument("--bitrate", type=int, default=32000, help="Opus bit rate (bit/s)")
+    parser.add_argument("--bitrate", type=int, default=24000, help="Opus bit rate (bit/s)")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
     parser.add_argument("--wav", action="store_true", help="also write NAME.wav (16 kHz, for checks)")
     args = parser.parse_args(argv)

@@ -50,7 +50,10 @@ def test_assign_words(name, segs, word, speaker, assignment):
 
 def test_no_diarization_leaves_words_unassigned():
     words = assign_words([seg((" Bonjour", 0.0, 0.4), (" madame", 0.5, 0.9))], None)
-    assert [(w.text, w.speaker, w.assignment) for w in words] == [("Bonjour", None, "none"), ("madame", None, "none")]
+    assert [(w.text, w.speaker, w.assignment) for w in words] == [
+        ("Bonjour", None, "none"),
+        ("madame", None, "none"),
+    ]
     empty = Diarization(segments=(), exclusive=(), method="test", duration=1.0)
     assert all(w.assignment == "none" for w in assign_words([seg((" oui", 0.0, 0.3))], empty))
 
@@ -67,7 +70,13 @@ def test_segment_without_words_becomes_one_word():
 
 
 def test_speaker_change_inside_segment_splits_turn():
-    s = seg((" Vous", 0.0, 0.3), (" voyez ?", 0.3, 0.8), (" Oui,", 1.0, 1.3), (" tout", 1.4, 1.6), (" à fait.", 1.6, 2.0))
+    s = seg(
+        (" Vous", 0.0, 0.3),
+        (" voyez ?", 0.3, 0.8),
+        (" Oui,", 1.0, 1.3),
+        (" tout", 1.4, 1.6),
+        (" à fait.", 1.6, 2.0),
+    )
     turns = build_turns(assign_words([s], diar((0, 0.9, A), (0.9, 3, B))))
     assert [(t.id, t.speaker, t.start, t.end, t.text) for t in turns] == [
         ("t1", A, 0.0, 0.8, "Vous voyez ?"),
@@ -120,7 +129,9 @@ TURN_CASES = [
 
 @pytest.mark.parametrize("name,words,max_pause,expected", TURN_CASES, ids=[c[0] for c in TURN_CASES])
 def test_build_turns(name, words, max_pause, expected):
-    ws = [Word(t, s, e, speaker=spk, assignment="none" if spk is None else "overlap") for t, s, e, spk in words]
+    ws = [
+        Word(t, s, e, speaker=spk, assignment="none" if spk is None else "overlap") for t, s, e, spk in words
+    ]
     turns = build_turns(ws, max_pause=max_pause)
     assert [(t.speaker, t.start, t.end, t.text) for t in turns] == expected
     assert [t.id for t in turns] == [f"t{i}" for i in range(1, len(turns) + 1)]

@@ -109,7 +109,9 @@ def test_unknown_scenario_fails_before_work(tmp_path, cli):
     gold = tmp_path / "g.json"
     gold.write_text('{"turns": [{"speaker": "candidate", "text": "Bonjour."}]}', encoding="utf-8")
     out = tmp_path / "s"
-    rc, _, err = cli("analyze", "--transcript", gold, "--scenario", "b2z-nope-produit", "--out", out, "--quiet")
+    rc, _, err = cli(
+        "analyze", "--transcript", gold, "--scenario", "b2z-nope-produit", "--out", out, "--quiet"
+    )
     assert_clean_failure(rc, err, out)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,12 +11,11 @@ from pipeline.formats import format_rttm, parse_rttm, read_rttm, read_transcript
 from pipeline.formats.vtt import parse_voice, voice_name
 from pipeline.types import RoleAssignment, Transcript, Turn, Word
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
-PSEUDO_RTTM = DATA / "audio" / "fr-asterisk" / "fr_pseudodialogue.rttm"
+PSEUDO_RTTM = ("audio", "fr-asterisk", "fr_pseudodialogue.rttm")
 
 
-def test_read_reference_rttm():
-    d = read_rttm(PSEUDO_RTTM)
+def test_read_reference_rttm(data_dir):
+    d = read_rttm(data_dir.joinpath(*PSEUDO_RTTM))
     assert d.speakers == ("ARMELLE", "JUNE")
     assert len(d.segments) == 10
     assert d.segments[0].start == 0.5 and d.segments[0].end == pytest.approx(5.053)
@@ -25,8 +23,8 @@ def test_read_reference_rttm():
     assert len(d.exclusive) == 10  # no overlap in this reference
 
 
-def test_rttm_round_trip(tmp_path):
-    d = read_rttm(PSEUDO_RTTM)
+def test_rttm_round_trip(tmp_path, data_dir):
+    d = read_rttm(data_dir.joinpath(*PSEUDO_RTTM))
     path = write_rttm(tmp_path / "x.rttm", d, uri="session 01")
     text = path.read_text()
     assert text.splitlines()[0] == "SPEAKER session_01 1 0.500 4.553 <NA> <NA> JUNE <NA> <NA>"
@@ -70,12 +68,19 @@ def test_vtt_round_trip(tmp_path):
     path = write_vtt(tmp_path / "t.vtt", tr)
     text = path.read_text()
     assert text.startswith("WEBVTT\n")
-    assert "00:00:00.000 --> 00:00:01.600\n<v Candidat (SPEAKER_00)>Bonjour madame, &lt;bienvenue&gt; &amp; merci" in text
+    assert (
+        "00:00:00.000 --> 00:00:01.600\n<v Candidat (SPEAKER_00)>Bonjour madame, &lt;bienvenue&gt; &amp; merci"
+        in text
+    )
     back = read_transcript(path)
     assert [(t.id, t.speaker, t.start, t.end, t.text) for t in back.turns] == [
         (t.id, t.speaker, t.start, t.end, t.text) for t in tr.turns
     ]
-    assert (back.roles.candidate, back.roles.client, back.roles.source) == ("SPEAKER_00", "SPEAKER_01", "reference")
+    assert (back.roles.candidate, back.roles.client, back.roles.source) == (
+        "SPEAKER_00",
+        "SPEAKER_01",
+        "reference",
+    )
     for t in back.turns:  # synthetic words lie inside their turn, speaker from the file
         assert t.words and all(t.start <= w.start <= w.end <= t.end for w in t.words)
         assert {w.assignment for w in t.words} == {"reference"}
@@ -119,10 +124,22 @@ GOLD = {
     "scenario": "b2b-tech-service",
     "language": "fr",
     "turns": [
-        {"id": "t1", "speaker": "candidate", "start": 0.0, "end": 4.2, "text": "Bonjour Madame Leroy, merci de me recevoir.",
-         "tags": [{"id": "g1", "label": "rapport", "quote": "merci de me recevoir"}]},
-        {"id": "t2", "speaker": "client", "start": 4.6, "end": 11.0,
-         "text": "Bonjour. Alors voilà, on perd beaucoup de temps avec nos plannings.", "tags": []},
+        {
+            "id": "t1",
+            "speaker": "candidate",
+            "start": 0.0,
+            "end": 4.2,
+            "text": "Bonjour Madame Leroy, merci de me recevoir.",
+            "tags": [{"id": "g1", "label": "rapport", "quote": "merci de me recevoir"}],
+        },
+        {
+            "id": "t2",
+            "speaker": "client",
+            "start": 4.6,
+            "end": 11.0,
+            "text": "Bonjour. Alors voilà, on perd beaucoup de temps avec nos plannings.",
+            "tags": [],
+        },
     ],
     "grid": {"C1.1": {"status": "met", "count": 4}},
 }
@@ -169,11 +186,14 @@ def test_session_transcript_json_round_trip(tmp_path):
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b"hello world", "neither WebVTT nor valid JSON"),
         (b'{"turns": "x"}', "no 'turns' list"),
-        (b'[1, 2]', "no 'turns' list"),
+        (b"[1, 2]", "no 'turns' list"),
         (b'{"turns": []}', "no 'turns' list"),
         (b'{"turns": [{"speaker": "client"}]}', "needs a 'speaker' and a 'text'"),
         (b'{"turns": [{"speaker": "client", "text": "a", "start": 3, "end": 1}]}', "turn is invalid"),
-        (b'{"turns": [{"id": "t1", "speaker": "c", "text": "a"}, {"id": "t1", "speaker": "c", "text": "b"}]}', "occurs twice"),
+        (
+            b'{"turns": [{"id": "t1", "speaker": "c", "text": "a"}, {"id": "t1", "speaker": "c", "text": "b"}]}',
+            "occurs twice",
+        ),
         (b'{"turns": [{"id": "t1", "words": [], "start": "x"}], "provenance": {}}', "malformed"),
         (b"WEBVTT\n\n", "no cues"),
         (b"WEBVTT\n\n1\nnot a timing\n<v A>hi\n", "no valid timing line"),

@@ -23,15 +23,20 @@ def transcript(*turns: tuple[str, float, float, int], duration: float | None = N
     for i, (spk, s, e, n) in enumerate(turns, start=1):
         step = (e - s) / n
         words = tuple(
-            Word(f"w{j}", s + j * step, s + (j + 1) * step, speaker=spk, assignment="overlap") for j in range(n)
+            Word(f"w{j}", s + j * step, s + (j + 1) * step, speaker=spk, assignment="overlap")
+            for j in range(n)
         )
-        out.append(Turn(id=f"t{i}", speaker=spk, start=s, end=e, text=" ".join(w.text for w in words), words=words))
+        out.append(
+            Turn(id=f"t{i}", speaker=spk, start=s, end=e, text=" ".join(w.text for w in words), words=words)
+        )
     return Transcript(turns=tuple(out), roles=ROLES, duration=duration)
 
 
 def test_well_separated_turns():
     # K 0-10, C 20-50 (gap 10 s: no change points, nothing uncertain), 100 s in all
-    m = compute_measures(transcript((K, 0, 10, 20), (C, 20, 50, 60), duration=100), diar(100, (0, 10, K), (20, 50, C)))
+    m = compute_measures(
+        transcript((K, 0, 10, 20), (C, 20, 50, 60), duration=100), diar(100, (0, 10, K), (20, 50, C))
+    )
     assert m.client_talk_share == 0.75
     assert m.client_talk_share_band == (0.75, 0.75)
     assert m.speech_time == 40 and m.silence_share == 0.6
@@ -44,7 +49,9 @@ def test_well_separated_turns():
 
 def test_change_points_make_a_band():
     # K 0-10, C 10.5-20.5: one change (gap 0.5 s < 1 s). Uncertain: K 9.75-10, C 10.5-10.75
-    m = compute_measures(transcript((K, 0, 10, 10), (C, 10.5, 20.5, 10)), diar(20.5, (0, 10, K), (10.5, 20.5, C)))
+    m = compute_measures(
+        transcript((K, 0, 10, 10), (C, 10.5, 20.5, 10)), diar(20.5, (0, 10, K), (10.5, 20.5, C))
+    )
     assert m.client_talk_share == 0.5
     # low: C loses 0.25 -> 9.75 / 20 ; high: C gains 0.25 -> 10.25 / 20
     assert m.client_talk_share_band == (pytest.approx(0.4875), pytest.approx(0.5125))

@@ -31,7 +31,10 @@ CLIENT_FIRST = turns(
     ("X", "Entrez, je vous écoute. Alors, combien ça coûte votre logiciel ?"),
     ("Y", "Bonjour ! Je m'appelle Julie, je suis conseillère chez Agrisol. Je vous présente notre gamme."),
     ("X", "On a déjà un fournisseur, et votre solution me paraît complexe."),
-    ("Y", "Je comprends. Parlez-moi de vos contraintes : qu'est-ce qui vous freine ? Nos clients ont eu les mêmes."),
+    (
+        "Y",
+        "Je comprends. Parlez-moi de vos contraintes : qu'est-ce qui vous freine ? Nos clients ont eu les mêmes.",
+    ),
 )
 
 

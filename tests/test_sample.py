@@ -71,7 +71,9 @@ SCENARIO_IDS = {
     for t in ("produit", "service")
 }
 CRITERIA = [f"C1.{i}" for i in range(1, 5)] + [f"C2.{i}" for i in range(1, 5)]
-CRITERIA += [f"C3.{i}" for i in range(1, 5)] + [f"C4.{i}" for i in range(1, 5)] + [f"C5.{i}" for i in range(1, 5)]
+CRITERIA += (
+    [f"C3.{i}" for i in range(1, 5)] + [f"C4.{i}" for i in range(1, 5)] + [f"C5.{i}" for i in range(1, 5)]
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -121,7 +123,11 @@ def compute_grid(doc: dict) -> dict[str, dict]:
     status = "not_met" if share < 0.5 else ("met" if listening else "to_review")
     grid["C1.2"] = {"status": status, "value": round(share, 3), "count": listening}
     grid["C1.3"] = at_least(
-        sum(any(by_id[x]["label"] == "need" for x in t.get("links", [])) for t in tags if t["label"] == "need_reformulation"),
+        sum(
+            any(by_id[x]["label"] == "need" for x in t.get("links", []))
+            for t in tags
+            if t["label"] == "need_reformulation"
+        ),
         2,
     )
     comfort, discomfort, rapport = count("comfort_signal"), count("discomfort_signal"), count("rapport")
@@ -291,9 +297,9 @@ def test_demo_covers_the_script_brief():
     }.items():
         assert labels.count(label) >= n, label
     # One open question carries no "?" (the wh-word alone marks it, as in ASR output without punctuation).
-    assert any(
-        t["label"] == "open_question" and "?" not in t["quote"] for _, t in all_tags(doc)
-    ), "an open question without '?' is part of the demo"
+    assert any(t["label"] == "open_question" and "?" not in t["quote"] for _, t in all_tags(doc)), (
+        "an open question without '?' is part of the demo"
+    )
     assert 120 <= doc["synthesis"]["duration"] <= 180
 
 
@@ -355,7 +361,11 @@ def test_audio_decodes_and_matches_the_turns(gold):
     for turn in turns:
         assert rms(turn["start"], turn["end"]) > 0.02, turn["id"]
     ends = np.maximum.accumulate([t["end"] for t in turns])
-    gaps = [(e + 0.05, t["start"] - 0.05) for e, t in zip(ends[:-1], turns[1:], strict=True) if t["start"] - e > 0.2]
+    gaps = [
+        (e + 0.05, t["start"] - 0.05)
+        for e, t in zip(ends[:-1], turns[1:], strict=True)
+        if t["start"] - e > 0.2
+    ]
     assert gaps
     for start, end in gaps:
         assert rms(start, end) < 0.005, (start, end)
@@ -366,7 +376,9 @@ def test_audio_decodes_and_matches_the_turns(gold):
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("synthesize_dialogue", ROOT / "scripts" / "synthesize_dialogue.py")
+    spec = importlib.util.spec_from_file_location(
+        "synthesize_dialogue", ROOT / "scripts" / "synthesize_dialogue.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -376,7 +388,9 @@ def _script():
 def test_script_reads_tsv_dialogues(tmp_path):
     script = _script()
     tsv = tmp_path / "d.tsv"
-    tsv.write_text("# comment\ncandidate\tBonjour. Vous allez bien ?\nclient\tOui, merci.\t0.3\n", encoding="utf-8")
+    tsv.write_text(
+        "# comment\ncandidate\tBonjour. Vous allez bien ?\nclient\tOui, merci.\t0.3\n", encoding="utf-8"
+    )
     doc, turns = script.read_dialogue(tsv)
     assert [(t.id, t.speaker, t.overlap) for t in turns] == [("t1", "candidate", 0.0), ("t2", "client", 0.3)]
     assert doc["synthesis"]["overlaps"] == {"t2": 0.3}
@@ -404,7 +418,19 @@ def test_script_rttm_lines():
     ]
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (apt-get install espeak-ng)")
+def test_script_says_what_to_install_when_espeak_is_missing(tmp_path, monkeypatch, capsys):
+    script = _script()
+    monkeypatch.setattr(script.shutil, "which", lambda name: None)
+    tsv = tmp_path / "d.tsv"
+    tsv.write_text("candidate\tBonjour.\nclient\tBonjour.\n", encoding="utf-8")
+    assert script.main([str(tsv), "--out-dir", str(tmp_path)]) == 2
+    assert "apt-get install -y espeak-ng" in capsys.readouterr().err
+    assert not (tmp_path / "d.opus").exists()
+
+
+@pytest.mark.skipif(
+    shutil.which("espeak-ng") is None, reason="espeak-ng not installed (apt-get install espeak-ng)"
+)
 def test_script_french_ipa_keeps_punctuation_and_drops_language_flags():
     ipa = _script().to_ipa("Bonjour, vous faites comment avec vos plannings ?")
     assert ipa.startswith("bɔ̃ʒˈuʁ,")

@@ -33,7 +33,10 @@ from pipeline.types import (
         lambda: Transcript(turns=(Turn("t1", "S", 0, 1, "a"), Turn("t1", "S", 2, 3, "b"))),  # duplicate ids
         lambda: Transcript(turns=(Turn("t1", "S", 2, 3, "a"), Turn("t2", "S", 0, 1, "b"))),  # unsorted
         lambda: Diarization(
-            segments=(), exclusive=(SpeakerSegment(0, 2, "A"), SpeakerSegment(1, 3, "B")), method="x", duration=3
+            segments=(),
+            exclusive=(SpeakerSegment(0, 2, "A"), SpeakerSegment(1, 3, "B")),
+            method="x",
+            duration=3,
         ),
         lambda: RoleAssignment("A", "A", 0.5),
         lambda: Measures(0, 0.5, (0.6, 0.4), {}, 0, 0, 0, 0, 0),  # band low > high
@@ -53,7 +56,9 @@ def test_transcript_and_measures_round_trip_through_json():
         session_id="s",
     )
     assert from_dict(Transcript, json.loads(json.dumps(tr.to_dict()))) == tr
-    m = Measures(10.0, 0.4, (0.35, 0.45), {"client": RoleMeasures(4.0, 2, 10, 3.0, 150.0)}, 0.5, 1, 0, 0.1, 9.0)
+    m = Measures(
+        10.0, 0.4, (0.35, 0.45), {"client": RoleMeasures(4.0, 2, 10, 3.0, 150.0)}, 0.5, 1, 0, 0.1, 9.0
+    )
     back = from_dict(Measures, json.loads(json.dumps(m.to_dict())))
     assert back == m and back.client_talk_share_band == (0.35, 0.45)
 

@@ -27,7 +27,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold_dir", help="dossier de fichiers gold JSON")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / CLASSIFIER_FILE))
-    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--l2", type=float, default=None, help="régularisation (défaut : settings.yaml)")
     args = ap.parse_args()
     tagger = load_tagger(use_classifier=False)
     sessions = [read_gold(p) for p in gold_files(args.gold_dir)]

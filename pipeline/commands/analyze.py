@@ -55,7 +55,9 @@ def register(subparsers: Any) -> None:
         "instead of a recording: skips ASR and diarization",
     )
     p.add_argument("--force", action="store_true", help="redo every stage, even those up to date")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bars (they show only on a terminal anyway)"
+    )
     p.set_defaults(func=run)
 
 
@@ -146,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.transcript or args.recording)
     out = Path(args.out) if args.out else Path("sessions") / source.stem
     options = options_from_args(args)
-    progress = None if args.quiet else TqdmProgress(file=sys.stderr)
+    # bars only on a terminal: in logs and CI they would be noise
+    progress = None if args.quiet or not sys.stderr.isatty() else TqdmProgress(file=sys.stderr)
     result = analyze_session(
         source,
         out,

@@ -172,7 +172,7 @@ def load_pretrained_pipeline(
     except Exception as exc:  # hub errors, missing token, gated model, malformed config…
         raise ModelError(
             f"Cannot load the diarization pipeline {spec!r} ({type(exc).__name__}: {exc}).",
-            "Check the name, accept its conditions on huggingface.co and pass --hf-token (network needed), "
+            "Check the name, accept its conditions on huggingface.co and pass a Hugging Face token (network needed), "
             "or use --diarizer offline.",
         ) from exc
     if pipeline is None:  # pyannote returns None for a gated model without a token
@@ -216,16 +216,17 @@ def run_pipeline(
     waveform = torch.from_numpy(np.array(mono, dtype=np.float32)).reshape(1, -1)  # writable copy
     file = {"waveform": waveform, "sample_rate": sample_rate, "uri": "recording"}
     # Progress: segmentation ~30 % of the time, embeddings ~65 %, the rest is clustering.
-    spans = {"segmentation": (0.0, 0.3), "embeddings": (0.3, 0.95)}
+    spans = {"segmentation": (0.0, 0.3), "speaker_counting": (0.3, 0.3), "embeddings": (0.3, 0.95)}
+    done = [0.0]
 
     def hook(step: str, artefact: Any = None, file: Any = None, total: int | None = None, completed=None):
         if progress is None:
             return
-        lo, hi = spans.get(step, (0.95, 0.99))
-        if total and completed is not None:
-            progress(lo + (hi - lo) * min(completed / total, 1.0))
-        else:
-            progress(hi)
+        lo, hi = spans.get(step, (done[0], done[0]))
+        value = lo + (hi - lo) * min(completed / total, 1.0) if total and completed is not None else hi
+        if value > done[0]:  # never go backwards
+            done[0] = value
+            progress(value)
 
     kwargs: dict[str, Any] = {"hook": hook}
     if num_speakers is not None:

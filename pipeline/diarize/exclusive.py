@@ -46,3 +46,45 @@ def clean_exclusive(segments: Iterable[SpeakerSegment]) -> tuple[SpeakerSegment,
         else:
             out.append(SpeakerSegment(start, s.end, s.speaker))
     return tuple(out)
+
+
+def fill_short_gaps(
+    segments: Iterable[SpeakerSegment], exclusive: Iterable[SpeakerSegment], max_gap: float
+) -> tuple[tuple[SpeakerSegment, ...], tuple[SpeakerSegment, ...]]:
+    """Close pauses shorter than ``max_gap`` between two consecutive turns of the same speaker.
+
+    A speaker's short breath or hesitation pause inside a turn stays that speaker's turn (as
+    human references mark it), when nobody else speaks in between. Returns (segments, exclusive).
+    """
+    exclusive = sorted(exclusive, key=lambda s: s.start)
+    segments = sorted(segments, key=lambda s: s.start)
+    if max_gap <= 0 or not exclusive:
+        return tuple(segments), tuple(exclusive)
+    filled: list[SpeakerSegment] = []
+    new_exclusive: list[SpeakerSegment] = []
+    for seg in exclusive:
+        prev = new_exclusive[-1] if new_exclusive else None
+        if prev is not None and prev.speaker == seg.speaker and 0 <= seg.start - prev.end < max_gap:
+            if seg.start > prev.end:
+                filled.append(SpeakerSegment(prev.end, seg.start, seg.speaker))
+            new_exclusive[-1] = SpeakerSegment(prev.start, seg.end, seg.speaker)
+        else:
+            new_exclusive.append(seg)
+    # Others' overlapping segments never lie inside a filled gap (the exclusive view had nobody
+    # there), so adding the gaps to the segments of that speaker and merging is enough.
+    by_speaker: dict[str, list[SpeakerSegment]] = {}
+    for s in [*segments, *filled]:
+        by_speaker.setdefault(s.speaker, []).append(s)
+    merged: list[SpeakerSegment] = []
+    for spk, items in by_speaker.items():
+        items.sort(key=lambda s: s.start)
+        cur = items[0]
+        for s in items[1:]:
+            if s.start <= cur.end + 1e-6:
+                cur = SpeakerSegment(cur.start, max(cur.end, s.end), spk)
+            else:
+                merged.append(cur)
+                cur = s
+        merged.append(cur)
+    merged.sort(key=lambda s: (s.start, s.end, s.speaker))
+    return tuple(merged), tuple(new_exclusive)

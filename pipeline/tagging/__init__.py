@@ -7,7 +7,16 @@ Importing this package stays light: spaCy and the encoder are imported by ``load
 
 from __future__ import annotations
 
-from .tagger import STAGE, STAGE_VERSION, Tagger, load_tagger, tag_transcript
+from .tagger import (
+    STAGE,
+    STAGE_VERSION,
+    Tagger,
+    load_tagger,
+    tag_file,
+    tag_provenance,
+    tag_transcript,
+    write_tags,
+)
 
 CANDIDATE_LABELS: tuple[str, ...] = (
     "open_question",
@@ -52,5 +61,8 @@ __all__ = [
     "STAGE_VERSION",
     "Tagger",
     "load_tagger",
+    "tag_file",
+    "tag_provenance",
     "tag_transcript",
+    "write_tags",
 ]

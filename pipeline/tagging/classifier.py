@@ -36,7 +36,9 @@ MODEL_LABELS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def scalar_features(sent: Any, cue_labels: Sequence[str], share: float, first: bool, last: bool) -> list[float]:
+def scalar_features(
+    sent: Any, cue_labels: Sequence[str], share: float, first: bool, last: bool
+) -> list[float]:
     """Hand-made features of a :class:`~pipeline.tagging.context.Sent` (same at training and tagging)."""
     words = sent.words
     feats = [
@@ -78,7 +80,9 @@ class SentenceClassifier:
         return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 400, lr: float = 0.5) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 400, lr: float = 0.5
+) -> tuple[np.ndarray, float]:
     """Class-balanced L2 logistic regression by full-batch gradient descent (deterministic)."""
     n, d = x.shape
     pos = max(1.0, float(y.sum()))
@@ -118,9 +122,9 @@ def train(
 
 def save(clf: SentenceClassifier, path: str | Path) -> None:
     """Write ``path`` (.npz weights) and ``path.json`` (labels, feature names, metadata)."""
-    from ..fileio import atomic_write_bytes, atomic_write_text
-
     import io
+
+    from ..fileio import atomic_write_bytes, atomic_write_text
 
     arrays: dict[str, np.ndarray] = {"mean": clf.mean, "scale": clf.scale}
     index = {}
@@ -166,31 +170,56 @@ def load(path: str | Path) -> SentenceClassifier | None:
     )
 
 
-def sentence_matrix(sents: Sequence[Any], n_turns: int, cue_labels: Sequence[str], encoder: Any) -> np.ndarray:
-    """Feature rows (embedding + scalar features) of sentences, in order."""
-    if not sents:
-        return np.zeros((0, 0))
-    emb = np.asarray(encoder.encode([s.text for s in sents]), dtype=np.float64)
+#: Sentences shorter than this (in words) get no classifier score.
+MIN_WORDS = 3
+
+
+def sentence_matrix(
+    sents: Sequence[Any],
+    n_turns: int,
+    cue_labels: Sequence[str],
+    encoder: Any,
+    only: Sequence[int] | None = None,
+) -> np.ndarray:
+    """Feature rows (embedding + scalar features) of the sentences (those of ``only`` when given)."""
+    if only is not None:
+        picked = [sents[k] for k in only]
+        full = sentence_matrix_rows(sents, n_turns, cue_labels)
+        return np.hstack([_embed(picked, encoder), full[list(only)]]) if picked else np.zeros((0, 0))
+    return np.hstack([_embed(list(sents), encoder), sentence_matrix_rows(sents, n_turns, cue_labels)])
+
+
+def _embed(sents: Sequence[Any], encoder: Any) -> np.ndarray:
+    missing = [s for s in sents if s.emb is None]
+    if missing:
+        for s, v in zip(missing, encoder.encode([s.text for s in missing]), strict=False):
+            s.emb = v
+    return np.asarray([s.emb for s in sents], dtype=np.float64)
+
+
+def sentence_matrix_rows(sents: Sequence[Any], n_turns: int, cue_labels: Sequence[str]) -> np.ndarray:
     rows = []
     for k, s in enumerate(sents):
         first = k == 0 or sents[k - 1].turn != s.turn
         last = k == len(sents) - 1 or sents[k + 1].turn != s.turn
         share = s.turn / max(1, n_turns - 1)
         rows.append(scalar_features(s, cue_labels, share, first, last))
-    return np.hstack([emb, np.asarray(rows, dtype=np.float64)])
+    return np.asarray(rows, dtype=np.float64)
 
 
 def annotate(sents: Sequence[Any], n_turns: int, clf: SentenceClassifier, encoder: Any) -> None:
     """Set ``sent.probs[label]`` for every sentence of a known role."""
-    idx = [k for k, s in enumerate(sents) if s.role in clf.weights]
+    # Backchannels and one-word sentences are left to the rules (and not embedded: speed).
+    idx = [k for k, s in enumerate(sents) if s.role in clf.weights and s.n_words >= MIN_WORDS]
     if not idx:
         return
-    x = sentence_matrix(sents, n_turns, clf.cue_labels, encoder)
+    x = sentence_matrix(sents, n_turns, clf.cue_labels, encoder, only=idx)
+    pos = {k: r for r, k in enumerate(idx)}
     for role in clf.weights:
         rows = [k for k in idx if sents[k].role == role]
         if not rows:
             continue
-        probs = clf.predict(role, x[rows])
+        probs = clf.predict(role, x[[pos[k] for k in rows]])
         for label, p in probs.items():
-            for k, v in zip(rows, p):
+            for k, v in zip(rows, p, strict=False):
                 sents[k].probs[label] = float(v)

@@ -54,13 +54,20 @@ def build_doc(nlp: Language, turns: Sequence[Turn]) -> Doc:
     for t in turns:
         text = t.text.replace("’", "'").replace("\n", " ")
         meta.append(
-            {"id": t.id, "speaker": t.speaker, "role": t.role, "start": t.start, "end": t.end, "offset": offset}
+            {
+                "id": t.id,
+                "speaker": t.speaker,
+                "role": t.role,
+                "start": t.start,
+                "end": t.end,
+                "offset": offset,
+            }
         )
         parts.append(text)
         offset += len(text) + len(TURN_SEP)
     doc = nlp.make_doc(TURN_SEP.join(parts))
     spans = []
-    for m, text in zip(meta, parts):
+    for m, text in zip(meta, parts, strict=False):
         span = doc.char_span(m["offset"], m["offset"] + len(text), alignment_mode="expand")
         if span is None or not text.strip():
             m["tokens"] = (0, 0)
@@ -77,19 +84,27 @@ def make_sentences(nlp: Language, name: str) -> Any:
     """Sentence boundaries from turn starts and final punctuation."""
 
     def component(doc: Doc) -> Doc:
-        starts = {m["tokens"][0] for m in doc.user_data.get("rg_turns", []) if m["tokens"][1] > m["tokens"][0]}
+        import numpy
+        from spacy.attrs import SENT_START
+
+        starts = {
+            m["tokens"][0] for m in doc.user_data.get("rg_turns", []) if m["tokens"][1] > m["tokens"][0]
+        }
+        flags = numpy.full((len(doc), 1), -1, dtype="int32")  # 1: starts a sentence, -1: does not
         prev_end = True
         for tok in doc:
-            if tok.i == 0:
-                tok.is_sent_start = True
-                continue
-            tok.is_sent_start = tok.i in starts or (prev_end and not tok.is_punct and not tok.is_space)
             if tok.is_space:
+                if tok.i == 0 or tok.i in starts:
+                    flags[tok.i, 0] = 1
                 continue
+            if tok.i == 0 or tok.i in starts or (prev_end and not tok.is_punct):
+                flags[tok.i, 0] = 1
             if tok.text in _SENT_END or tok.text.endswith("?"):
                 prev_end = True
             elif not tok.is_punct:
                 prev_end = False
+        if len(doc):
+            doc.from_array([SENT_START], flags.astype("uint64"))  # -1 wraps, as spaCy stores it
         return doc
 
     return component
@@ -107,7 +122,7 @@ def make_questions(nlp: Language, name: str, patterns_dir: str) -> Any:
                 continue
             sents = list(turn.sents)
             forms = [rules.classify(toks(list(sent))) for sent in sents]
-            for k, (sent, q) in enumerate(zip(sents, forms)):
+            for k, (sent, q) in enumerate(zip(sents, forms, strict=False)):
                 last = k == len(sents) - 1 or (forms[k + 1].form is not None)
                 if q.form is None and last and turn.label_ == "candidate" and q.rule == "no_cue":
                     q = rules.declarative(toks(list(sent)))
@@ -136,7 +151,9 @@ class ContextComponent:
         self.classifier: Any = None
         cues = res.cues.get("labels", {})
         self.roles = {label: spec.get("role") for label, spec in cues.items()}
-        self.kinds = {(label, p["id"]): p.get("kind") for label, spec in cues.items() for p in spec["patterns"]}
+        self.kinds = {
+            (label, p["id"]): p.get("kind") for label, spec in cues.items() for p in spec["patterns"]
+        }
 
     def __call__(self, doc: Doc) -> Doc:
         sents = self._sentences(doc)
@@ -146,7 +163,9 @@ class ContextComponent:
             annotate(sents, len(doc.user_data["rg_turns"]), self.classifier, self.encoder)
         acts = run_context(doc.user_data["rg_turns"], sents, self.res.settings, self.rules, self.encoder)
         doc.user_data["rg_acts"] = acts
-        doc.spans["rg_tags"] = [Span(doc, a.tok_start, a.tok_end, label=a.label, span_id=a.source) for a in acts]
+        doc.spans["rg_tags"] = [
+            Span(doc, a.tok_start, a.tok_end, label=a.label, span_id=a.source) for a in acts
+        ]
         return doc
 
     def _sentences(self, doc: Doc) -> list[Sent]:
@@ -166,7 +185,9 @@ class ContextComponent:
                     if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"} and not t.is_stop and len(t.text) > 2
                 )
                 nouns = frozenset(
-                    norm(t.lemma_) for t in words if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop and len(t.text) > 2
+                    norm(t.lemma_)
+                    for t in words
+                    if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop and len(t.text) > 2
                 )
                 out.append(
                     Sent(

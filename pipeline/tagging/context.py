@@ -22,6 +22,61 @@ from .questions import QuestionRules
 log = logging.getLogger(__name__)
 
 _SECOND_PERSON = frozenset(["vous", "votre", "vos", "vôtre", "-vous"])
+#: Reformulation markers that only restate a reservation (never a need).
+_OBJ_REFORM_STRONG = frozenset(
+    [
+        "vous trouvez que",
+        "vous trouvez ça",
+        "vous craignez",
+        "vous avez peur",
+        "vous avez peur que",
+        "vous vous demandez",
+        "vous doutez",
+        "vous hésitez",
+        "ce qui vous gêne",
+        "ce qui vous inquiète",
+        "ce qui vous freine",
+        "ce qui vous bloque",
+        "ce qui vous fait hésiter",
+        "ce qui vous retient",
+        "votre crainte",
+        "votre inquiétude",
+        "votre réserve",
+        "votre hésitation",
+        "vous bloque",
+        "vous arrête",
+        "vous paraît",
+        "vous semble",
+        "vous n'êtes pas sûr",
+        "vous n'êtes pas sûre",
+        "vous n'êtes pas convaincu",
+        "vous n'êtes pas convaincue",
+        "vous freine",
+    ]
+)
+#: Restating markers that only fit a reservation ("ce qui vous gêne" may restate a need too).
+_RESERVATION_ONLY = frozenset(
+    [
+        "vous trouvez que",
+        "vous trouvez ça",
+        "vous craignez",
+        "vous avez peur",
+        "vous avez peur que",
+        "vous doutez",
+        "vous hésitez",
+        "vous n'êtes pas sûr",
+        "vous n'êtes pas sûre",
+        "vous n'êtes pas convaincu",
+        "vous n'êtes pas convaincue",
+        "votre crainte",
+        "votre réserve",
+        "votre hésitation",
+        "vous paraît",
+        "vous semble",
+        "vous arrête",
+        "vous freine",
+    ]
+)
 _NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
 
 
@@ -47,6 +102,7 @@ class Sent:
     cues: dict[str, list[tuple[str, str | None, int, int, str]]] = field(default_factory=dict)
     negatives: set[str] = field(default_factory=set)
     probs: dict[str, float] = field(default_factory=dict)  # sentence classifier, when loaded
+    emb: Any = None  # sentence embedding, computed once and shared by the classifier and the links
     thresholds: Mapping[str, Any] = field(default_factory=dict)
 
     def cue(self, label: str) -> tuple[str, str | None, int, int, str] | None:
@@ -145,11 +201,16 @@ class _Similarity:
         if self.encoder is None:
             return
         todo = sorted({i for i in indices if i not in self._vec})
+        for i in todo:
+            if self._sents[i].emb is not None:
+                self._vec[i] = self._sents[i].emb
+        todo = [i for i in todo if i not in self._vec]
         if not todo:
             return
         vecs = self.encoder.encode([self._sents[i].text for i in todo])
-        for i, v in zip(todo, vecs):
+        for i, v in zip(todo, vecs, strict=False):
             self._vec[i] = v
+            self._sents[i].emb = v
 
     def overlap(self, a: Sent, b: Sent) -> float:
         if not a.lemmas or not b.lemmas:
@@ -260,18 +321,28 @@ def _has_label(st: _State, turn: int, label: str) -> bool:
 
 def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim: _Similarity) -> None:
     cfg = st.settings
-    prev_questions = [s for s in prev_cand if s.form]
     prev_closing = _has_label(st, prev_cand[0].turn, "closing_question") if prev_cand else False
-    prev_next = any(_has_label(st, prev_cand[0].turn, lab) for lab in ("next_step", "agreement_summary", "followup_action")) if prev_cand else False
+    prev_next = (
+        any(_has_label(st, prev_cand[0].turn, lab) for lab in ("next_step", "agreement_summary"))
+        if prev_cand
+        else False
+    )
     first = ss[0] if ss else None
 
     # Agreement: an affirmative answer to a closing question / proposed next step.
-    if first is not None and (prev_closing or prev_next or (prev_questions and st.closing_asked)):
-        c = first.cue("agreement")
-        if c is not None and not any("objection" in s.cues for s in ss[:2]):
-            _add(st, "agreement", first, c[0], 0.8)
-            if prev_closing or st.closing_asked:
-                st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
+    n_agree = sum(1 for a in st.acts if a.label == "agreement")
+    prev_question = bool(prev_cand) and any(x.form for x in prev_cand)
+    if first is not None and n_agree < int(cfg.get("max_agreements", 2)):
+        for s in ss[:2]:
+            c = s.cue("agreement")
+            if c is None or "objection" in s.cues:
+                continue
+            clear = any(x[0] == "accord_net" for x in s.cues["agreement"])
+            if prev_closing or (clear and (prev_next or (prev_question and st.closing_asked))):
+                _add(st, "agreement", s, "accord_net" if clear else c[0], 0.8 if clear else 0.6)
+                if prev_closing or st.closing_asked:
+                    st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
+                break
 
     # Objections (one per turn), once the candidate has presented something.
     objection_done = False
@@ -288,25 +359,40 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 continue  # "mais bon" alone is not a reservation
             best = strong[0] if strong else c
             kind = best[1] or (cues[0][1] if cues else None) or "other"
+            current = st.objections[-1] if st.objections else None
+            if (
+                current is not None
+                and not current.resolved
+                and current.responded_turn is None
+                and ti - current.turn <= 4
+                and st.acts[current.act].attributes.get("kind") == kind
+            ):
+                break  # the client goes on about the same reservation: not a new objection
             a = _add(st, "objection", s, best[0], 0.7, attributes={"kind": kind})
             st.objections.append(_Objection(act=a, turn=ti, sent=s))
             objection_done = True
             break
 
-    # Doubt resolved: a reassured client after a response to an open objection.
+    # Doubt resolved: a reassured client after an objection (clear cue), or a plain "d'accord"
+    # in a developed sentence right after the candidate's response.
     if not objection_done:
-        for o in reversed(st.objections):
-            if o.resolved or o.responded_turn is None:
-                continue
-            if ti - o.responded_turn > int(cfg.get("doubt_window", 4)) * 2:
-                continue
-            for s in ss[:2]:
+        window = int(cfg.get("doubt_window", 4)) * 2
+        target = next(
+            (o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None
+        )
+        if target is not None:
+            for s in ss:
                 c = s.hit("doubt_resolved")
-                if c is not None and "objection" not in s.cues:
-                    _add(st, "doubt_resolved", s, c[0], 0.65, links=[o.act])
-                    o.resolved = True
-                    break
-            break
+                if c is None or "objection" in s.cues:
+                    continue
+                weak = c[0] == "acquiescement"
+                if weak and (
+                    target.responded_turn is None or s.n_words < 4 or ti - target.responded_turn > 2
+                ):
+                    continue
+                _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
+                target.resolved = True
+                break
 
     # Needs (one per sentence), buying signals, comfort and discomfort (one per turn).
     for s in ss:
@@ -356,9 +442,14 @@ def _candidate_turn(
         if not s.form:
             continue
         nxt = ss[k + 1] if k + 1 < len(ss) else None
-        if nxt is not None and rules.is_rhetorical_answer(nxt.text):
+        if nxt is not None and (rules.is_rhetorical_answer(nxt.text) or rules.is_rhetorical_frame(s.text)):
             continue
-        if nxt is not None and s.n_words <= 2 and s.qrule in ("intonation", "elliptic_topic") and not s.text.startswith("et"):
+        if (
+            nxt is not None
+            and s.n_words <= 2
+            and s.qrule in ("intonation", "elliptic_topic")
+            and not s.text.startswith("et")
+        ):
             continue  # echo ("Deux ans ?") followed by the candidate's own talk
         questions.append(s)
         _add(st, f"{s.form}_question", s, f"rule:{s.form}_question/{s.qrule}", 0.85 if "?" in s.text else 0.7)
@@ -383,7 +474,11 @@ def _candidate_turn(
 
     # Objection handling context: the most recent open objection.
     open_obj = next(
-        (o for o in reversed(st.objections) if not o.resolved and o.candidate_turns_since < int(cfg.get("response_window", 4))),
+        (
+            o
+            for o in reversed(st.objections)
+            if not o.resolved and o.candidate_turns_since < int(cfg.get("response_window", 4))
+        ),
         None,
     )
     probe_window = int(cfg.get("objection_window", 3))
@@ -392,23 +487,41 @@ def _candidate_turn(
     probed_here = False
     for s in questions:
         c = s.cue("closing_question")
-        if c is not None and st.agreement_turn is None and st.share(ti) >= float(cfg.get("closing_min_share", 0.35)):
+        if (
+            c is not None
+            and st.agreement_turn is None
+            and st.share(ti) >= float(cfg.get("closing_min_share", 0.35))
+        ):
             _add(st, "closing_question", s, c[0], 0.7)
             st.closing_asked = True
             continue
         c = s.cue("feedback_question")
-        if c is not None and s.form == "open" and (after_sale or st.share(ti) >= float(cfg.get("feedback_tail_share", 0.6))):
+        if (
+            c is not None
+            and s.form == "open"
+            and (after_sale or st.share(ti) >= float(cfg.get("feedback_tail_share", 0.6)))
+        ):
             _add(st, "feedback_question", s, c[0], 0.7)
             continue
         if (
             open_obj is not None
             and not probed_here
+            and open_obj.responded_turn is None
+            and s.cue("next_step") is None
+            and s.cue("feedback_question") is None
             and open_obj.candidate_turns_since < probe_window
             and s.qrule != "tag_question"
             and s.hit("need_reformulation") is None
             and s.cue("objection_reformulation") is None
         ):
-            _add(st, "objection_probe", s, "rule:objection_probe/question_after_objection", 0.65, links=[open_obj.act])
+            _add(
+                st,
+                "objection_probe",
+                s,
+                "rule:objection_probe/question_after_objection",
+                0.65,
+                links=[open_obj.act],
+            )
             open_obj.probed = True
             probed_here = True
 
@@ -429,26 +542,62 @@ def _candidate_turn(
             open_obj.reformulated = True
             reformulated = True
             continue
-        if reformulated or c_need is None or not st.needs or st.agreement_turn is not None:
+        if (
+            open_obj is None
+            and c_obj is not None
+            and c_obj[4] in _OBJ_REFORM_STRONG
+            and prev_client
+            and s.second_person
+            and st.agreement_turn is None
+        ):
+            # The candidate restates a reservation we missed: the previous client turn held an objection.
+            target = max(prev_client, key=lambda x: (x.probs.get("objection", 0.0), x.n_words))
+            kind = next((x[1] for x in target.cues.get("objection", []) if x[1]), None) or "other"
+            a = _add(
+                st,
+                "objection",
+                target,
+                "rule:objection/restated_by_candidate",
+                0.5,
+                attributes={"kind": kind},
+            )
+            obj = _Objection(act=a, turn=target.turn, sent=target, reformulated=True)
+            st.objections.append(obj)
+            open_obj = obj
+            _add(st, "objection_reformulation", s, c_obj[0], 0.6, links=[a])
+            reformulated = True
+            continue
+        if reformulated or c_need is None or st.agreement_turn is not None:
+            continue
+        if any(x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", [])):
+            continue  # a restated reservation, not a need
+        # The restating act opens the sentence ("si je comprends bien, …", "donc vous …").
+        if c_need[0] != "model" and c_need[2] - s.tok_start > int(
+            cfg.get("reformulation_marker_max_offset", 6)
+        ):
             continue
         if not s.second_person and c_need[0] != "marqueur":
             continue
         links = _link_needs(st, s, sim, ti)
+        if not links:
+            links = _restated_need(st, s, sim, ti)
         if links:
             _add(st, "need_reformulation", s, c_need[0], 0.65, links=links)
             reformulated = True
 
     # Arguments and objection responses.
-    responded = False
     if open_obj is not None and not st.objections[-1].resolved:
         body = [s for s in ss if not s.form and s.n_words >= int(cfg.get("min_words_response", 6))]
-        body = [s for s in body if not any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts)]
+        body = [
+            s
+            for s in body
+            if not any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts)
+        ]
         if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
             s = next((x for x in body if x.hit("objection_response")), body[0])
             c = s.hit("objection_response")
             _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
             open_obj.responded_turn = ti
-            responded = True
     if st.needs:
         response_sents = {a.sent for a in st.acts if a.turn == ti and a.label == "objection_response"}
         for s in ss:
@@ -489,7 +638,8 @@ def _candidate_turn(
     # Adjustment: a change of course right after a client reaction.
     if prev_client:
         reacted = any(
-            a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal", "need") for a in st.acts
+            a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal", "need")
+            for a in st.acts
         ) or any(w in _NEGATION for s in prev_client for w in s.words)
         if reacted and st.offer_made:
             for s in ss:
@@ -500,10 +650,11 @@ def _candidate_turn(
 
     # Concessions, justified when a counterpart is asked in this turn (the next turn is checked later).
     for s in ss:
-        c = s.cue("concession")
-        if c is None or c[0] == "contrepartie":
-            continue
-        gift = [x for x in s.cues["concession"] if x[0] == "geste"]
+        if s.cue("agreement_summary") is not None or not (
+            st.objections or st.closing_asked or st.share(ti) > 0.5
+        ):
+            continue  # a summary restates terms already given; a gift comes in negotiation
+        gift = [x for x in s.cues.get("concession", []) if x[0] == "geste"]
         if not gift:
             continue
         if _negated_near(s, gift[0]):
@@ -543,7 +694,11 @@ def _candidate_turn(
             continue
         if after_sale and s.hit("followup_action") is not None:
             continue
-        if "date" in kinds and not _has_label(st, ti, "next_step") and (st.closing_asked or st.share(ti) > 0.5):
+        if (
+            "date" in kinds
+            and not _has_label(st, ti, "next_step")
+            and (st.closing_asked or st.share(ti) > 0.5)
+        ):
             _add(st, "next_step", s, "action_date", 0.6)
     if after_sale:
         n_follow = 0
@@ -555,7 +710,11 @@ def _candidate_turn(
         for s in ss:
             if s.form == "open":
                 continue
-            reused = {n for n in s.nouns if n not in generic and n in st.client_nouns and n not in st.candidate_nouns}
+            reused = {
+                n
+                for n in s.nouns
+                if n not in generic and n in st.client_nouns and n not in st.candidate_nouns
+            }
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person):
                 _add(st, "personalized_detail", s, "client_detail_reused", 0.5)
@@ -573,7 +732,19 @@ def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, i
 
 def _key_points(s: Sent) -> bool:
     """A summary names something concrete: a figure, a date, a price, an offer."""
-    keys = {"euros", "euro", "€", "formule", "offre", "contrat", "abonnement", "livraison", "installation", "mois", "ans"}
+    keys = {
+        "euros",
+        "euro",
+        "€",
+        "formule",
+        "offre",
+        "contrat",
+        "abonnement",
+        "livraison",
+        "installation",
+        "mois",
+        "ans",
+    }
     return s.has_digit or bool(keys & set(s.words)) or s.n_words >= 12
 
 
@@ -592,10 +763,32 @@ def _best_need(st: _State, s: Sent, sim: _Similarity) -> tuple[int | None, float
     return best, score
 
 
+def _restated_need(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
+    """No need tag to link to: the candidate restates a client sentence we missed; tag it as the need."""
+    lookback = int(st.settings.get("reformulation_lookback", 12))
+    tagged = {a.sent for a in st.acts if a.label in ("need", "objection")}
+    pool = [
+        c
+        for c in sim._sents
+        if c.role == "client"
+        and c.turn < ti
+        and ti - c.turn <= lookback
+        and c.n_words >= 4
+        and c.index not in tagged
+    ]
+    if not pool:
+        return []
+    sim.prepare([c.index for c in pool] + [s.index])
+    best = max(pool, key=lambda c: sim.score(s, c))
+    a = _add(st, "need", best, "rule:need/restated_by_candidate", 0.45)
+    st.needs.append((a, best))
+    return [a]
+
+
 def _link_needs(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
     """The need(s) a reformulation restates: the most similar recent need, or several for a summary."""
     lookback = int(st.settings.get("reformulation_lookback", 12))
-    recent = [(a, ns) for a, ns in st.needs if ti - ns.turn <= lookback] or st.needs[-3:]
+    recent = [(a, ns) for a, ns in st.needs if ti - ns.turn <= lookback]
     scored = sorted(((sim.score(s, ns), a) for a, ns in recent), reverse=True)
     if not scored:
         return []

@@ -91,6 +91,8 @@ class QuestionRules:
         self.decl_clitics = s("declarative_object_clitics")
         self.decl_proposals = tuple(norm(x) for x in lex.get("declarative_proposals", []))
         self.decl_blockers = tuple(norm(x) for x in lex.get("declarative_blockers", []))
+        self.decl_max_words = int(lex.get("declarative_max_words", 14))
+        self.rhetorical_frames = tuple(norm(x) for x in lex.get("rhetorical_frames", []))
 
     # ------------------------------------------------------------------ helpers
 
@@ -109,6 +111,11 @@ class QuestionRules:
     def _has(phrase: str, flat: str) -> bool:
         return re.search(r"(?<![\w'-])" + re.escape(phrase) + r"(?![\w'-])", flat) is not None
 
+    def is_rhetorical_frame(self, sentence_text: str) -> bool:
+        """Questions that announce the speaker's own answer ("vous savez ce qui arrive ?")."""
+        t = norm(sentence_text).strip(" ,.…-")
+        return any(t.startswith(p) for p in self.rhetorical_frames)
+
     def is_rhetorical_answer(self, sentence_text: str) -> bool:
         """True when a sentence starts like the speaker answering their own question."""
         t = norm(sentence_text).strip(" ,.…-")
@@ -120,7 +127,8 @@ class QuestionRules:
         """Form of one sentence. Rules are tried in a fixed order; the first that decides wins."""
         words = [t.text for t in tokens]
         has_q = "?" in words or any(w.endswith("?") for w in words)
-        content = [i for i, t in enumerate(tokens) if t.pos != "PUNCT" and t.text not in {"?", "!", ".", ",", "…"}]
+        # Punctuation by its characters: the tagger sometimes calls a capitalised verb PUNCT.
+        content = [i for i, t in enumerate(tokens) if any(ch.isalnum() for ch in t.text)]
         if not content:
             return QuestionForm(None, "empty")
         flat = self._flat([w for w in words if w not in {"?", "!", "."}]).strip(" ,")
@@ -160,7 +168,9 @@ class QuestionRules:
         # Imperative prompt: "racontez-moi", "parlez-moi de", "dites-moi si" (closed).
         if tokens[f].text in self.telling or tokens[f].lemma in self.telling:
             nxt = words[f + 1 : f + 4]
-            if nxt and (nxt[0] in {"-moi", "-nous", "moi", "nous", "de", "du", "des"} or nxt[0].startswith("-m")):
+            if nxt and (
+                nxt[0] in {"-moi", "-nous", "moi", "nous", "de", "du", "des"} or nxt[0].startswith("-m")
+            ):
                 if "si" in nxt[1:] or "s'" in nxt[1:]:
                     return QuestionForm("closed", "imperative_si")
                 if tokens[f].pos in _VERBAL or nxt[0].startswith("-"):
@@ -170,9 +180,13 @@ class QuestionRules:
         for i in content:
             if tokens[i].lemma in self.telling or words[i] in self.telling:
                 before = words[max(0, i - 3) : i]
-                if any(b in {"me", "m'", "-moi", "nous", "-nous"} for b in before) or words[i - 1 : i] == ["en"]:
+                if any(b in {"me", "m'", "-moi", "nous", "-nous"} for b in before) or words[i - 1 : i] == [
+                    "en"
+                ]:
                     frame = words[:i]
-                    modal = any(w in self.modals or tokens[j].lemma in self.modals for j, w in enumerate(frame))
+                    modal = any(
+                        w in self.modals or tokens[j].lemma in self.modals for j, w in enumerate(frame)
+                    )
                     desire = any(w in self.desire for w in frame)
                     if modal or desire:
                         after = words[i + 1 : i + 4]
@@ -189,7 +203,11 @@ class QuestionRules:
 
         # qu'est-ce que / qu'est-ce qui: open.
         for i in range(len(words) - 2):
-            if words[i] in {"qu'", "que"} and words[i + 1] in {"est", "est-ce"} and words[i + 2] in {"-ce", "ce"}:
+            if (
+                words[i] in {"qu'", "que"}
+                and words[i + 1] in {"est", "est-ce"}
+                and words[i + 2] in {"-ce", "ce"}
+            ):
                 return self._alternative(words, i, "open", "qu_est_ce")
             if words[i] == "qu'" and words[i + 1] == "est-ce":
                 return self._alternative(words, i, "open", "qu_est_ce")
@@ -210,7 +228,11 @@ class QuestionRules:
                 cue = has_q or inversion or est_ce or verb_next
                 if not cue or (clause_after_comma and not (inversion or est_ce)):
                     w = None
-            elif word in {"quel", "quelle", "quels", "quelles"} and not (has_q or verbs or inversion or est_ce) and len(content) <= 4:
+            elif (
+                word in {"quel", "quelle", "quels", "quelles"}
+                and not (has_q or verbs or inversion or est_ce)
+                and len(content) <= 4
+            ):
                 w = None  # exclamation: "quelle chance"
             elif word in {"que", "qu'"}:
                 nxt = words[w + 1 : w + 4]
@@ -246,7 +268,12 @@ class QuestionRules:
 
         if has_q:
             # Elliptic prompt without a verb: "Et côté délais ?", "C'est-à-dire ?", "Et vous ?".
-            if core.endswith("c'est-à-dire") or core in {"c'est-à-dire", "à savoir", "par exemple", "comme quoi"}:
+            if core.endswith("c'est-à-dire") or core in {
+                "c'est-à-dire",
+                "à savoir",
+                "par exemple",
+                "comme quoi",
+            }:
                 return QuestionForm("open", "elliptic_prompt")
             starts_et = any(words[i] == "et" for i in content[:2])
             if not verbs and (starts_et or any(x in self.topic for x in words[f:])):
@@ -263,8 +290,8 @@ class QuestionRules:
         sentence of a candidate turn. "vous avez un budget", "ça vous va", "on part sur la formule Pro"."""
         words = [t.text for t in tokens]
         flat = self._flat([w for w in words if w not in {"?", "!", "."}]).strip(" ,")
-        content = [i for i, t in enumerate(tokens) if t.pos != "PUNCT"]
-        if not content or len(content) > 25:
+        content = [i for i, t in enumerate(tokens) if any(ch.isalnum() for ch in t.text)]
+        if not content or len(content) > self.decl_max_words + 4:
             return QuestionForm(None, "no_cue")
         f = next((i for i in content if words[i] not in self.markers), None)
         if f is None:
@@ -279,18 +306,21 @@ class QuestionRules:
             return QuestionForm(None, "first_person")
         # "vous" + (clitics) + finite present/past verb, near the start (a dislocated topic may precede).
         start = f
-        for k in content:
+        for k in range(f, len(words)):
             if words[k] in {",", ":"} and k < len(words) - 1:
                 start = k + 1
                 break
         for begin in dict.fromkeys([f, start]):
             if begin >= len(words):
                 continue
-            if words[begin] == "vous" or (words[begin] in {"ça", "cela"} and begin + 1 < len(words) and words[begin + 1] == "vous"):
+            if words[begin] == "vous" or (
+                words[begin] in {"ça", "cela"} and begin + 1 < len(words) and words[begin + 1] == "vous"
+            ):
                 j = begin + 1 + (words[begin] != "vous")
                 while j < len(words) and words[j] in self.decl_clitics and tokens[j].pos not in _VERBAL:
                     j += 1
-                if j < len(tokens) and tokens[j].pos in _VERBAL and "Fut" not in tokens[j].morph:
+                short = len(content) <= self.decl_max_words
+                if short and j < len(tokens) and tokens[j].pos in _VERBAL and "Fut" not in tokens[j].morph:
                     return QuestionForm("closed", "declarative_vous")
             if words[begin] in {"il", "elle", "ils", "elles"} and begin != f:
                 # "votre associé, il est d'accord" — a dislocated topic taken up by a pronoun.
@@ -316,8 +346,8 @@ class QuestionRules:
     def _est_ce_que(self, words: Sequence[str]) -> bool:
         for i in range(len(words) - 1):
             if words[i] in {"est", "est-ce"} and (words[i + 1] in {"-ce", "ce"} or words[i] == "est-ce"):
-                if i > 0 and words[i - 1] in {"qu'", "que"}:
-                    continue
+                if i > 0 and words[i - 1] in {"qu'", "que", "c'", "ce"}:
+                    continue  # qu'est-ce que (open), c'est ce que (not a question)
                 j = i + 2 if words[i] == "est" else i + 1
                 if j < len(words) and words[j] in {"que", "qu'"}:
                     return True
@@ -348,7 +378,9 @@ class QuestionRules:
             return True
         return False
 
-    def _fronted_wh(self, tokens: Sequence[Tok], words: Sequence[str], f: int, masked: set[int]) -> int | None:
+    def _fronted_wh(
+        self, tokens: Sequence[Tok], words: Sequence[str], f: int, masked: set[int]
+    ) -> int | None:
         """The first wh-word placed before any finite verb ("à quel moment…", "en l'honneur de qui…")."""
         for i in range(f, len(words)):
             t = tokens[i]
@@ -363,9 +395,15 @@ class QuestionRules:
             if words[i] not in self.wh:
                 continue
             prev = tokens[i - 1] if i > 0 else None
-            if i != f and prev is not None and not (prev.text in {",", ":"} or prev.pos == "ADP" or prev.text in self.wh_preps):
+            if (
+                i != f
+                and prev is not None
+                and not (prev.text in {",", ":"} or prev.pos == "ADP" or prev.text in self.wh_preps)
+            ):
                 continue  # inside a noun phrase: relative or filler ("une machine qui fuit", "vétusté, quoi")
-            if words[i] == "quoi" and (prev is None or prev.text in {",", ":"} or i == len(words) - 1 or words[i + 1] in {"?", "."}):
+            if words[i] == "quoi" and (
+                prev is None or prev.text in {",", ":"} or i == len(words) - 1 or words[i + 1] in {"?", "."}
+            ):
                 if i != f:
                     continue  # "…, quoi" is a filler
             if words[i] == "qui":
@@ -393,10 +431,16 @@ class QuestionRules:
                 return False
             if prev.pos in self.quoi_filler_pos and prev.text not in {"c'", "est"}:
                 return False
-        if words[i] == "qui" and prev is not None and prev.pos in {"NOUN", "PROPN", "PRON"} and prev.text not in {
-            "est",
-            "c'",
-        }:
+        if (
+            words[i] == "qui"
+            and prev is not None
+            and prev.pos in {"NOUN", "PROPN", "PRON"}
+            and prev.text
+            not in {
+                "est",
+                "c'",
+            }
+        ):
             return False  # relative "qui"
         if words[i] in {"quel", "quelle", "quels", "quelles"}:
             # "quel" is interrogative in situ only before a noun: "vous utilisez quel logiciel ?"
@@ -411,7 +455,7 @@ class QuestionRules:
                 break
             if t.text in self.trailers:
                 continue
-            if t.pos in _VERBAL:
+            if t.pos in _VERBAL and t.finite:
                 return False
             if t.text in _SUBJECT_PRONOUNS and t.text not in {"vous", "nous"}:
                 return False
@@ -423,7 +467,8 @@ class QuestionRules:
         """A knowing/asking verb before the wh-word: "je ne sais pas pourquoi", "vous savez combien"."""
         for j in range(max(0, i - 5), i):
             if tokens[j].lemma in self.reporting or words[j] in self.reporting:
-                if words[i] in {"quoi"} and tokens[j].lemma not in {"savoir", "demander"}:
-                    continue
-                return True
+                if tokens[j].lemma in {"savoir", "demander"}:
+                    return True
+                if any(w in self.first_person for w in words[max(0, j - 3) : j]):
+                    return True
         return False

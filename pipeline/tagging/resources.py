@@ -64,7 +64,8 @@ def load_resources(directory: str | Path | None = None) -> Resources:
         for p in spec["patterns"]:
             if "id" not in p or not ("phrases" in p or "tokens" in p):
                 raise ConfigError(
-                    f"cues.yaml: a pattern of {label!r} lacks 'id' or 'phrases'/'tokens' ({p!r}).", "Fix the file."
+                    f"cues.yaml: a pattern of {label!r} lacks 'id' or 'phrases'/'tokens' ({p!r}).",
+                    "Fix the file.",
                 )
     return Resources(
         directory=d,

@@ -65,7 +65,9 @@ def load_tagger(
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spaCy is a dependency
-        raise ModelError("spaCy is not installed.", "Install rolegrid's dependencies (pip install -e .).") from exc
+        raise ModelError(
+            "spaCy is not installed.", "Install rolegrid's dependencies (pip install -e .)."
+        ) from exc
     from . import components
 
     exclude = list(res.settings.get("spacy_exclude", ["ner", "parser"]))
@@ -102,7 +104,11 @@ def load_tagger(
         if clf is not None:
             ctx.classifier = clf
             models.append(
-                ModelInfo(name="rolegrid sentence classifier (logistic regression)", source=str(clf_path), sha256=_sha(clf_path))
+                ModelInfo(
+                    name="rolegrid sentence classifier (logistic regression)",
+                    source=clf_path.name,
+                    sha256=_sha(clf_path),
+                )
             )
     log.info("tagger loaded in %.1f s (%s, encoder %s)", time.perf_counter() - t0, spacy_model, bool(encoder))
     return Tagger(
@@ -137,7 +143,9 @@ def _word_times(turn: Turn) -> list[tuple[int, int, float, float]]:
     return out
 
 
-def _times(turn: Turn, c0: int, c1: int, cache: dict[str, list[tuple[int, int, float, float]]]) -> tuple[float, float]:
+def _times(
+    turn: Turn, c0: int, c1: int, cache: dict[str, list[tuple[int, int, float, float]]]
+) -> tuple[float, float]:
     if not turn.words:
         return turn.start, turn.end
     spans = cache.setdefault(turn.id, _word_times(turn))
@@ -153,6 +161,14 @@ def tag_transcript(transcript: Transcript, tagger: Tagger) -> TagSet:
 
     nlp = tagger.nlp
     turns = [t for t in transcript.turns if t.text.strip()]
+    if transcript.roles is not None and any(t.role is None for t in turns):
+        # Roles known for the speakers but not copied onto the turns (e.g. read from WebVTT voices).
+        import dataclasses
+
+        turns = [
+            t if t.role is not None else dataclasses.replace(t, role=transcript.roles.role_of(t.speaker))
+            for t in turns
+        ]
     doc = build_doc(nlp, turns)
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
@@ -196,3 +212,34 @@ def tag_transcript(transcript: Transcript, tagger: Tagger) -> TagSet:
             )
         )
     return TagSet(tags=tuple(tags))
+
+
+def tag_provenance(tagger: Tagger, inputs: dict[str, str]) -> Any:
+    """Provenance of a ``tags.json`` made by ``tagger`` from ``inputs`` (name -> sha256)."""
+    from ..provenance import make_provenance
+
+    return make_provenance(STAGE, STAGE_VERSION, inputs, tagger.models, tagger.options)
+
+
+def write_tags(path: str | Path, tagset: TagSet) -> Path:
+    """Write ``tags.json``: ``{"tags": [...], "provenance": {...}}`` (atomic)."""
+    from ..fileio import atomic_write_text, dumps_json
+    from ..provenance import provenance_record
+
+    data: dict[str, Any] = {"tags": [t.to_dict() for t in tagset.tags]}
+    if tagset.provenance is not None:
+        data["provenance"] = provenance_record(tagset.provenance)
+    return atomic_write_text(path, dumps_json(data))
+
+
+def tag_file(transcript_path: str | Path, out_path: str | Path, tagger: Tagger) -> TagSet:
+    """Read a transcript file (session JSON, WebVTT, gold JSON), tag it, write ``out_path``."""
+    from ..fileio import sha256_file
+    from ..formats import read_transcript
+
+    transcript = read_transcript(transcript_path)
+    tags = tag_transcript(transcript, tagger)
+    prov = tag_provenance(tagger, {"transcript": sha256_file(transcript_path)})
+    result = TagSet(tags=tags.tags, provenance=prov)
+    write_tags(out_path, result)
+    return result

