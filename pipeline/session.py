@@ -49,7 +49,7 @@ from typing import Any
 from . import __version__
 from .align import MAX_NEAREST_DISTANCE, MAX_PAUSE, assign_words, build_turns
 from .errors import ConfigError, InputError, OutputError
-from .fileio import atomic_write_json, read_json, sha256_file
+from .fileio import atomic_write_json, read_json, remove_stale_temps, sha256_file
 from .formats import parse_rttm, read_transcript, write_rttm, write_vtt
 from .measures import compute_measures
 from .progress import Progress
@@ -635,6 +635,8 @@ def analyze_session(
     t_start = time.perf_counter()
 
     check_output_dir(out)
+    if out.is_dir() and remove_stale_temps(out):
+        log.info("removed temp files an interrupted run left in %s", out)
     if not input_path.is_file():
         what = "transcript" if transcript_input else "recording"
         raise InputError(f"The {what} {input_path} does not exist or is not a file.", "Check the path.")

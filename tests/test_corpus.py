@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = [REPO / "models" / "corpus" / name for name in ("dev", "heldout")]
+CORPORA = [REPO / "models" / "corpus" / name for name in ("dev", "dev2", "heldout")]
 
 
 @pytest.mark.parametrize("folder", CORPORA, ids=lambda p: p.name)
@@ -20,7 +20,13 @@ def test_gold_files_pass_the_validator(folder: Path) -> None:
     if not files:
         pytest.skip(f"no gold file in {folder}")
     proc = subprocess.run(
-        [sys.executable, str(REPO / "models" / "corpus" / "check_gold.py"), "--quiet", "--no-warnings", *map(str, files)],
+        [
+            sys.executable,
+            str(REPO / "models" / "corpus" / "check_gold.py"),
+            "--quiet",
+            "--no-warnings",
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
     )

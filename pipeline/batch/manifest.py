@@ -15,7 +15,15 @@ MEDIA_EXTENSIONS = frozenset(
 )
 
 #: Manifest columns; only ``recording`` is required.
-MANIFEST_COLUMNS = ("recording", "session_id", "scenario", "candidate_id", "exam_date", "juror_ids", "candidate_speaker")
+MANIFEST_COLUMNS = (
+    "recording",
+    "session_id",
+    "scenario",
+    "candidate_id",
+    "exam_date",
+    "juror_ids",
+    "candidate_speaker",
+)
 
 _SAFE = re.compile(r"[^\w.-]+")  # letters of any script, digits, _ . -
 
@@ -48,7 +56,9 @@ def scan_folder(root: Path, scenario: str | None = None) -> tuple[BatchItem, ...
     """Every media file below ``root`` (recursive, sorted), one session each."""
     root = Path(root)
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in MEDIA_EXTENSIONS)
-    items = tuple(BatchItem(recording=p, session_id=session_id_for(p, root), scenario=scenario) for p in files)
+    items = tuple(
+        BatchItem(recording=p, session_id=session_id_for(p, root), scenario=scenario) for p in files
+    )
     _check_unique(items, str(root))
     return items
 
@@ -88,7 +98,9 @@ def read_manifest(path: Path, scenario: str | None = None) -> tuple[BatchItem, .
             continue
         rec = row.get("recording", "")
         if not rec:
-            raise ConfigError(f"{path}, line {lineno}: the 'recording' field is empty.", "Give the recording's path.")
+            raise ConfigError(
+                f"{path}, line {lineno}: the 'recording' field is empty.", "Give the recording's path."
+            )
         rec_path = Path(rec)
         if not rec_path.is_absolute():
             rec_path = (path.parent / rec_path).resolve()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import ConfigError, RolegridError
-from ..fileio import atomic_write_json, read_json
+from ..fileio import atomic_write_json, read_json, remove_stale_temps
 from ..provenance import now_iso
 from .manifest import BatchItem
 
@@ -298,6 +298,7 @@ def run_batch(
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)  # left by a batch killed while writing its status or summary
     all_items = tuple(items)
     todo = select_items(all_items, out_dir, bopts.retry_failed)
     t0 = time.monotonic()
@@ -311,7 +312,9 @@ def run_batch(
     elif bopts.workers == 1:
         runner = _run_serial(todo, str(out_dir), options, bopts)
     else:
-        runner = _run_local_pool(todo, str(out_dir), options, replace(bopts, workers=min(bopts.workers, len(todo))))
+        runner = _run_local_pool(
+            todo, str(out_dir), options, replace(bopts, workers=min(bopts.workers, len(todo)))
+        )
 
     for outcome in runner:
         outcomes.append(outcome)
@@ -327,8 +330,13 @@ def run_batch(
         if outcome.status == "failed":
             log.warning("%s failed: %s", outcome.session_id, outcome.reason)
         else:
-            log.info("%s %s in %.1fs (%s)", outcome.session_id, outcome.status, outcome.seconds,
-                     ", ".join(outcome.stages_run) or "all up to date")
+            log.info(
+                "%s %s in %.1fs (%s)",
+                outcome.session_id,
+                outcome.status,
+                outcome.seconds,
+                ", ".join(outcome.stages_run) or "all up to date",
+            )
         if on_outcome:
             on_outcome(outcome)
 

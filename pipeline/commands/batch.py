@@ -17,18 +17,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Analyse every recording of a folder (recursive) or of a CSV manifest. "
         "Each recording becomes a session folder under --out; a re-run skips what is up to date.",
     )
-    p.add_argument("input", help="a folder of recordings, or a CSV manifest (recording, session_id, scenario, "
-                   "candidate_id, exam_date, juror_ids, candidate_speaker)")
+    p.add_argument(
+        "input",
+        help="a folder of recordings, or a CSV manifest (recording, session_id, scenario, "
+        "candidate_id, exam_date, juror_ids, candidate_speaker)",
+    )
     p.add_argument("--out", required=True, help="output folder (one sub-folder per session)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--scenario", help="scenario id for every recording of a folder")
     group.add_argument("--manifest", help="CSV manifest (same as giving it as INPUT)")
-    p.add_argument("--executor", choices=("local", "ray"), default="local",
-                   help="local process pool (default) or Ray (optional extra)")
+    p.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="local process pool (default) or Ray (optional extra)",
+    )
     p.add_argument("--address", help="Ray cluster address (default: start a local Ray instance)")
     p.add_argument("--force", action="store_true", help="redo every stage of every session")
-    p.add_argument("--retry-failed", action="store_true", help="only retry the sessions that failed last time")
+    p.add_argument(
+        "--retry-failed", action="store_true", help="only retry the sessions that failed last time"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar; only errors and the final line")
     from .analyze import add_analysis_options
 
@@ -61,8 +70,11 @@ def run(args: argparse.Namespace) -> int:
 
     options = options_from_args(args)
     bopts = BatchOptions(
-        workers=args.workers, executor=args.executor, address=args.address,
-        force=args.force, retry_failed=args.retry_failed,
+        workers=args.workers,
+        executor=args.executor,
+        address=args.address,
+        force=args.force,
+        retry_failed=args.retry_failed,
     )
     bar = None
     if not args.quiet:
@@ -86,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
         handler.close()
 
     done, skipped, failed = result.count("done"), result.count("skipped"), result.count("failed")
-    print(f"{done} done, {skipped} skipped (up to date), {failed} failed in {result.seconds:.0f} s; "
-          f"summary: {result.summary_csv}")
+    print(
+        f"{done} done, {skipped} skipped (up to date), {failed} failed in {result.seconds:.0f} s; "
+        f"summary: {result.summary_csv}"
+    )
     if not args.quiet:
         for o in result.failed:
             print(f"  failed {o.session_id} ({o.recording}): {o.reason}")
