@@ -44,7 +44,8 @@ test-fast: install
 	$(BIN)/pytest -q -m "not slow and not browser"
 
 lint: install
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks models scripts
+	$(BIN)/ruff format --check pipeline tests benchmarks models scripts
 
 format: install
 	$(BIN)/ruff format pipeline tests

@@ -9,7 +9,7 @@ import dataclasses
 import types as _pytypes
 import typing
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
 from . import types as T
@@ -17,7 +17,7 @@ from . import types as T
 _C = TypeVar("_C")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(T))
 
@@ -44,7 +44,7 @@ def _convert(tp: Any, value: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], v) for v in value)
         if args:
-            return tuple(_convert(a, v) for a, v in zip(args, value))
+            return tuple(_convert(a, v) for a, v in zip(args, value, strict=False))
         return tuple(value)
     if origin in (Mapping, dict, typing.Mapping) or tp in (dict, Mapping):
         vt = args[1] if len(args) == 2 else Any

@@ -717,7 +717,9 @@ def analyze_session(
         try:
             scenario = models.scenario(scenario_id)
         except ConfigError as err:  # a transcript file naming a scenario we do not have
-            run.warnings.append(f"Scenario {scenario_id!r} of the transcript is unknown; grid made without it ({err}).")
+            run.warnings.append(
+                f"Scenario {scenario_id!r} of the transcript is unknown; grid made without it ({err})."
+            )
             scenario_id = None
     if transcript.roles is not None and transcript.roles.client is None:
         hint = "try --speakers 2" if options.speakers != 2 else "check the recording holds both voices"

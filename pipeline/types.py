@@ -238,9 +238,9 @@ class Diarization(_Serializable):
         _check_time("Diarization.duration", self.duration)
         for seq_name in ("segments", "exclusive"):
             seq = getattr(self, seq_name)
-            if any(b.start < a.start for a, b in zip(seq, seq[1:])):
+            if any(b.start < a.start for a, b in zip(seq, seq[1:], strict=False)):
                 raise ValueError(f"Diarization.{seq_name} must be sorted by start time")
-        for a, b in zip(self.exclusive, self.exclusive[1:]):
+        for a, b in zip(self.exclusive, self.exclusive[1:], strict=False):
             if b.start < a.end - 1e-6:
                 raise ValueError(f"Diarization.exclusive segments overlap at {b.start:.3f}s")
         if not self.speakers:
@@ -315,7 +315,7 @@ class Transcript(_Serializable):
         ids = [t.id for t in self.turns]
         if len(set(ids)) != len(ids):
             raise ValueError("Transcript: turn ids must be unique")
-        if any(b.start < a.start for a, b in zip(self.turns, self.turns[1:])):
+        if any(b.start < a.start for a, b in zip(self.turns, self.turns[1:], strict=False)):
             raise ValueError("Transcript: turns must be sorted by start time")
         if self.duration is not None:
             _check_time("Transcript.duration", self.duration)

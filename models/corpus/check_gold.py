@@ -106,7 +106,7 @@ C14_COMFORT_MIN, C14_RAPPORT_MIN, C14_DISCOMFORT_NOT_MET = 8, 3, 3
 
 # Heuristic markers for warnings only (not errors): open-question cues.
 OPEN_MARKERS = re.compile(
-    r"\b(comment|pourquoi|quels?|quelles?|combien|qu'est-ce|qu'est ce|que|qu'|quoi|où|qui|lequel|laquelle|"
+    r"\b(comment|pourquoi|quels?|quelles?|combien|quand|qu'est-ce|qu'est ce|que|qu'|quoi|où|qui|lequel|laquelle|"
     r"lesquel(le)?s|dites-moi|racontez|expliquez|parlez|décrivez|détailler|détaillez|précisez|"
     r"c'est-à-dire|côté|niveau|et pour|et sur|à quel|dans quelle|en quoi|jusqu'où|de quelle|"
     r"présentez|présenter|raconter|expliquer|décrire|donnez-moi)\b",

@@ -52,6 +52,32 @@ _OBJ_REFORM_STRONG = frozenset(
         "vous n'êtes pas convaincu",
         "vous n'êtes pas convaincue",
         "vous freine",
+        "ce qui coince",
+        "qui coince",
+        "ce qui vous embête",
+        "ce qui vous ennuie",
+        "ce qui vous dérange",
+        "vous avez peur de",
+        "vous avez peur qu'",
+        "vous craignez que",
+        "ça vous inquiète",
+        "ça vous fait peur",
+        "vous vous inquiétez",
+        "vous aviez prévu",
+        "vous vous étiez fixé",
+        "vous vous êtes fixé",
+        "au-dessus de votre",
+        "au-dessus de ce que vous",
+        "vous avez vu moins cher",
+        "vous avez un autre devis",
+        "vous avez déjà quelqu'un",
+        "vous voulez en parler",
+        "vous devez en parler",
+        "vous voulez réfléchir",
+        "c'est le prix qui",
+        "c'est le délai qui",
+        "c'est le coût qui",
+        "c'est le budget qui",
     ]
 )
 #: Restating markers that only fit a reservation ("ce qui vous gêne" may restate a need too).
@@ -75,6 +101,27 @@ _RESERVATION_ONLY = frozenset(
         "vous semble",
         "vous arrête",
         "vous freine",
+        "vous avez peur de",
+        "vous avez peur qu'",
+        "vous craignez que",
+        "ça vous inquiète",
+        "ça vous fait peur",
+        "vous vous inquiétez",
+        "vous aviez prévu",
+        "vous vous étiez fixé",
+        "vous vous êtes fixé",
+        "au-dessus de votre",
+        "au-dessus de ce que vous",
+        "vous avez vu moins cher",
+        "vous avez un autre devis",
+        "vous avez déjà quelqu'un",
+        "vous voulez en parler",
+        "vous devez en parler",
+        "vous voulez réfléchir",
+        "c'est le prix qui",
+        "c'est le délai qui",
+        "c'est le coût qui",
+        "c'est le budget qui",
     ]
 )
 _NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
@@ -323,7 +370,10 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     cfg = st.settings
     prev_closing = _has_label(st, prev_cand[0].turn, "closing_question") if prev_cand else False
     prev_next = (
-        any(_has_label(st, prev_cand[0].turn, lab) for lab in ("next_step", "agreement_summary"))
+        any(
+            _has_label(st, prev_cand[0].turn, lab)
+            for lab in ("next_step", "agreement_summary", "concession", "followup_action")
+        )
         if prev_cand
         else False
     )
@@ -332,14 +382,20 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # Agreement: an affirmative answer to a closing question / proposed next step.
     n_agree = sum(1 for a in st.acts if a.label == "agreement")
     prev_question = bool(prev_cand) and any(x.form for x in prev_cand)
+    agreed_here = False
+    late = st.share(ti) >= float(cfg.get("agreement_min_share", 0.6))
     if first is not None and n_agree < int(cfg.get("max_agreements", 2)):
-        for s in ss[:2]:
+        for k, s in enumerate(ss[:4]):
             c = s.cue("agreement")
             if c is None or "objection" in s.cues:
                 continue
             clear = any(x[0] == "accord_net" for x in s.cues["agreement"])
-            if prev_closing or (clear and (prev_next or (prev_question and st.closing_asked))):
+            # A plain "oui" answers the closing question only at the start of the turn.
+            if (prev_closing and (clear or k < 2)) or (
+                clear and (prev_next or (st.closing_asked and (prev_question or late)))
+            ):
                 _add(st, "agreement", s, "accord_net" if clear else c[0], 0.8 if clear else 0.6)
+                agreed_here = True
                 if prev_closing or st.closing_asked:
                     st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
                 break
@@ -348,13 +404,15 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     objection_done = False
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
     offer_ok = st.offer_made or not cfg.get("objection_after_offer", True)
-    if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None:
+    if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None and not agreed_here:
         for s in ss:
             c = s.hit("objection")
-            if c is None or s.form == "open":
+            if c is None:
                 continue
             cues = s.cues.get("objection", [])
             strong = [x for x in cues if x[0] != "autre"]
+            if s.form == "open" and not strong:
+                continue  # a client's open question is a request for information, unless it voices a reservation
             if c[0] != "model" and not strong and not (set(s.words) & _NEGATION):
                 continue  # "mais bon" alone is not a reservation
             best = strong[0] if strong else c
@@ -395,11 +453,14 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 break
 
     # Needs (one per sentence), buying signals, comfort and discomfort (one per turn).
-    for s in ss:
-        if any(a.sent == s.index and a.label == "objection" for a in st.acts):
-            continue
-        c = s.hit("need")
-        if c is not None and s.n_words >= 3:
+    # Needs: one per turn (the likeliest sentence); a turn that voices an objection states no need.
+    if not _has_label(st, ti, "objection"):
+        found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
+        found.sort(key=lambda x: -x[0].probs.get("need", 0.5))
+        second = float(cfg.get("need_second_min_p", 0.6))
+        for k, (s, c) in enumerate(found[:2]):
+            if k == 1 and (c[0] == "model" or s.probs.get("need", 0.0) < second):
+                break  # a second need in the same turn only when the classifier is confident
             a = _add(st, "need", s, c[0], 0.6)
             st.needs.append((a, s))
     if st.offer_made or st.share(ti) > 0.3:
@@ -411,12 +472,14 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 break
     for s in ss:
         c = s.hit("comfort_signal")
+        if c is None and any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
+            c = s.cues["comfort_signal"][0]  # laughter is a sign of ease whatever the classifier says
         if c is not None and "discomfort_signal" not in s.cues:
             _add(st, "comfort_signal", s, c[0], 0.6)
             break
     for s in ss:
         c = s.hit("discomfort_signal")
-        if c is not None:
+        if c is not None and not any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
             _add(st, "discomfort_signal", s, c[0], 0.6)
             break
 
@@ -500,26 +563,34 @@ def _candidate_turn(
             c is not None
             and s.form == "open"
             and (after_sale or st.share(ti) >= float(cfg.get("feedback_tail_share", 0.6)))
+            and (after_sale or open_obj is None or s.cue("objection_probe") is None)
         ):
             _add(st, "feedback_question", s, c[0], 0.7)
             continue
+        probe_cue = s.cue("objection_probe")
+        # A question that restates the reservation ("vous avez peur que…, c'est ça ?") is its
+        # reformulation, unless it also digs ("c'est plutôt A ou B ?", "qu'est-ce qui vous inquiète ?").
+        restating = s.cue("objection_reformulation") is not None and probe_cue is None
         if (
             open_obj is not None
             and not probed_here
-            and open_obj.responded_turn is None
+            and (
+                open_obj.responded_turn is None
+                or (probe_cue is not None and open_obj.candidate_turns_since < probe_window + 1)
+            )
             and s.cue("next_step") is None
-            and s.cue("feedback_question") is None
-            and open_obj.candidate_turns_since < probe_window
+            and s.cue("closing_question") is None
+            and open_obj.candidate_turns_since < probe_window + (1 if probe_cue is not None else 0)
             and s.qrule != "tag_question"
-            and s.hit("need_reformulation") is None
-            and s.cue("objection_reformulation") is None
+            and (probe_cue is not None or s.hit("need_reformulation") is None)
+            and not (restating and not open_obj.reformulated)
         ):
             _add(
                 st,
                 "objection_probe",
                 s,
-                "rule:objection_probe/question_after_objection",
-                0.65,
+                f"rule:objection_probe/{probe_cue[0]}" if probe_cue else "rule:objection_probe/question_after_objection",
+                0.7 if probe_cue else 0.65,
                 links=[open_obj.act],
             )
             open_obj.probed = True
@@ -537,18 +608,29 @@ def _candidate_turn(
             if not _has_label(st, ti, "agreement_summary"):
                 _add(st, "agreement_summary", s, c_sum[0], 0.65)
             continue
-        if open_obj is not None and not open_obj.reformulated and c_obj is not None and s.second_person:
+        just_objected = bool(prev_client) and open_obj is not None and open_obj.turn == prev_client[0].turn
+        if (
+            open_obj is not None
+            and not open_obj.reformulated
+            and c_obj is not None
+            and (s.second_person or (just_objected and c_obj[2] - s.tok_start <= 3))
+        ):
+            # Right after the objection, a restating marker opening the sentence is enough
+            # ("si je comprends bien, le budget ne couvre pas…").
             _add(st, "objection_reformulation", s, c_obj[0], 0.65, links=[open_obj.act])
             open_obj.reformulated = True
             reformulated = True
             continue
+        strong_obj = c_obj is not None and any(
+            x[4] in _OBJ_REFORM_STRONG for x in s.cues.get("objection_reformulation", [])
+        )
         if (
-            open_obj is None
-            and c_obj is not None
-            and c_obj[4] in _OBJ_REFORM_STRONG
+            (open_obj is None or (open_obj.reformulated and not just_objected))
+            and strong_obj
             and prev_client
             and s.second_person
             and st.agreement_turn is None
+            and not any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts)
         ):
             # The candidate restates a reservation we missed: the previous client turn held an objection.
             target = max(prev_client, key=lambda x: (x.probs.get("objection", 0.0), x.n_words))
@@ -576,8 +658,10 @@ def _candidate_turn(
             cfg.get("reformulation_marker_max_offset", 6)
         ):
             continue
-        if not s.second_person and c_need[0] != "marqueur":
+        if not s.second_person and c_need[0] not in ("marqueur", "accuse_donc"):
             continue
+        if c_need[0] == "accuse_donc" and not _restates(s, prev_client, sim, cfg):
+            continue  # "d'accord, donc je vous propose…": an acknowledgement, not a restatement
         links = _link_needs(st, s, sim, ti)
         if not links:
             links = _restated_need(st, s, sim, ti)
@@ -599,19 +683,45 @@ def _candidate_turn(
             _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
             open_obj.responded_turn = ti
     if st.needs:
-        response_sents = {a.sent for a in st.acts if a.turn == ti and a.label == "objection_response"}
-        for s in ss:
+        # Restatements and objection answers are not arguments (tags.md: inside objection
+        # handling the answer is an objection_response).
+        busy = {
+            a.sent
+            for a in st.acts
+            if a.turn == ti and (a.label.endswith("reformulation") or a.label == "objection_response")
+        }
+        min_words = int(cfg.get("min_words_argument", 6))
+        pool = [
+            s
+            for s in ss
+            if s.form != "open"
+            and s.n_words >= min_words
+            and s.index not in busy
+            and not (s.cue("need_reformulation") or s.cue("objection_reformulation"))
+        ]
+        done = False
+        for s in pool:
             c = s.hit("argument")
-            if c is None or s.form == "open" or s.n_words < int(cfg.get("min_words_argument", 6)):
-                continue
-            if s.index in response_sents and c[0] != "model":
+            if c is None:
                 continue
             best, score = _best_need(st, s, sim)
             thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
             if best is not None and score >= thr:
                 _add(st, "argument", s, c[0], 0.55, links=[best])
                 st.offer_made = True
+                done = True
                 break
+        if not done and open_obj is None and not after_sale and prev_client:
+            # No benefit phrase, but the sentence takes up a need the client stated, in the
+            # candidate's presentation ("pour vos appels du dimanche, il a un écran de 6,7 pouces").
+            thr = float(cfg.get("argument_nocue_similarity", 0.5))
+            p_min = float(cfg.get("argument_nocue_min_p", 0.3))
+            scored = [(s, *_best_need(st, s, sim)) for s in pool if s.probs.get("argument", 0.0) >= p_min]
+            scored = [x for x in scored if x[1] is not None and x[2] >= thr]
+            if scored:
+                s, best, _score = max(scored, key=lambda x: x[2])
+                _add(st, "argument", s, "rule:argument/need_taken_up", 0.45, links=[best])
+                st.offer_made = True
 
     # Examples, technical translations.
     for s in ss:
@@ -694,6 +804,8 @@ def _candidate_turn(
             continue
         if after_sale and s.hit("followup_action") is not None:
             continue
+        if any(a.sent == s.index and a.label in ("agreement_summary", "concession") for a in st.acts):
+            continue  # a summary restates the terms; a gift is not the action proposed
         if (
             "date" in kinds
             and not _has_label(st, ti, "next_step")
@@ -707,8 +819,13 @@ def _candidate_turn(
             if c is not None and n_follow < 2 and s.form != "open":
                 _add(st, "followup_action", s, c[0], 0.6)
                 n_follow += 1
+        # A personalised detail sits inside the follow-up plan: a turn that proposes an after-sale action.
+        follow_turn = any(a.turn == ti and a.label == "followup_action" for a in st.acts)
+        busy = {
+            a.sent for a in st.acts if a.turn == ti and a.label in ("agreement_summary", "concession", "rapport")
+        }
         for s in ss:
-            if s.form == "open":
+            if s.form == "open" or not follow_turn or s.index in busy:
                 continue
             reused = {
                 n
@@ -718,6 +835,7 @@ def _candidate_turn(
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person):
                 _add(st, "personalized_detail", s, "client_detail_reused", 0.5)
+                break
     for s in ss:
         st.candidate_nouns.update(n for n in s.nouns if n not in generic and n not in st.client_nouns)
 
@@ -728,6 +846,15 @@ def _candidate_turn(
 def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, int, int, int]:
     """Token span of a cue (character offsets are recomputed from tokens by the tagger)."""
     return (c[2], c[3], -1, -1)
+
+
+def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
+    """The sentence takes up what the client just said (similarity to the previous client turn)."""
+    if not prev_client or s.words[:6].count("je") or "propose" in s.text:
+        return False
+    thr = float(cfg.get("link_min_similarity", 0.35))
+    sim.prepare([c.index for c in prev_client] + [s.index])
+    return max(sim.score(s, c) for c in prev_client) >= thr
 
 
 def _key_points(s: Sent) -> bool:
@@ -755,11 +882,17 @@ def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
 
 
 def _best_need(st: _State, s: Sent, sim: _Similarity) -> tuple[int | None, float]:
-    best, score = None, -1.0
-    for a, ns in st.needs:
-        v = sim.score(s, ns)
-        if v > score:
-            best, score = a, v
+    """The need an argument answers: the most similar one, but a need no argument has answered
+    yet wins when it is nearly as close (arguments tend to take the needs in turn)."""
+    scored = [(sim.score(s, ns), a) for a, ns in st.needs]
+    if not scored:
+        return None, -1.0
+    score, best = max(scored)
+    answered = {x for act in st.acts if act.label == "argument" for x in act.links}
+    margin = float(st.settings.get("argument_fresh_need_margin", 0.8))
+    fresh = [(v, a) for v, a in scored if a not in answered and v >= margin * score]
+    if fresh and best in answered:
+        score, best = max(fresh)
     return best, score
 
 
