@@ -122,6 +122,13 @@ def gold_files(gold_dir: str | Path) -> list[Path]:
     return files
 
 
+def gold_files_many(gold_dirs: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The gold files of one folder (or file) or of several, in the order given."""
+    if isinstance(gold_dirs, (str, Path)):
+        return gold_files(gold_dirs)
+    return [f for d in gold_dirs for f in gold_files(d)]
+
+
 # --------------------------------------------------------------------------- scores
 
 
@@ -357,11 +364,11 @@ def evaluate_sessions(
     )
 
 
-def evaluate_gold_dir(gold_dir: str | Path, tagger: Any) -> EvalResult:
-    """Tag every gold file of ``gold_dir`` with ``tagger`` and score it."""
+def evaluate_gold_dir(gold_dir: str | Path | Sequence[str | Path], tagger: Any) -> EvalResult:
+    """Tag every gold file of ``gold_dir`` (a folder, a file, or several) with ``tagger`` and score it."""
     from .tagging import LABELS, tag_transcript
 
-    sessions = [read_gold(p) for p in gold_files(gold_dir)]
+    sessions = [read_gold(p) for p in gold_files_many(gold_dir)]
     tagsets = [tag_transcript(s.transcript, tagger) for s in sessions]
     return evaluate_sessions(sessions, tagsets, LABELS)
 
@@ -552,7 +559,7 @@ def evaluate_miam(miam_path: str | Path, tagger: Any, limit: int | None = None) 
     return MiamResult(utterances=len(utts), questions=sum(gold), tp=tp, fp=fp)
 
 
-def evaluate_gold_dir_cv(gold_dir: str | Path, tagger: Any) -> EvalResult:
+def evaluate_gold_dir_cv(gold_dir: str | Path | Sequence[str | Path], tagger: Any) -> EvalResult:
     """Leave-one-session-out: the sentence classifier is retrained without the session it tags.
 
     The honest figure for a tagger whose classifier was trained on the same gold files.
@@ -565,7 +572,7 @@ def evaluate_gold_dir_cv(gold_dir: str | Path, tagger: Any) -> EvalResult:
         raise InputError(
             "Cross-validation needs the sentence encoder.", "Do not pass --no-encoder with --cv."
         )
-    sessions = [read_gold(p) for p in gold_files(gold_dir)]
+    sessions = [read_gold(p) for p in gold_files_many(gold_dir)]
     data = [session_data(s, tagger) for s in sessions]
     ctx = tagger.nlp.get_pipe("rolegrid_context")
     saved = ctx.classifier

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
+from .types import OBJECTION_KINDS, TAG_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -33,40 +34,9 @@ SCENARIO_IDS: tuple[str, ...] = tuple(f"{m}-{d}-{t}" for m in MARKETS for d in D
 
 #: The 20 criteria the grid code knows how to compute (the rule depends on the id).
 CRITERION_IDS: tuple[str, ...] = tuple(f"C{c}.{i}" for c in range(1, 6) for i in range(1, 5))
-#: Every tag label of spec/tags.md.
-TAG_LABELS: tuple[str, ...] = (
-    "open_question",
-    "closed_question",
-    "need_reformulation",
-    "active_listening",
-    "rapport",
-    "argument",
-    "concrete_example",
-    "technical_translation",
-    "adjustment",
-    "objection_reformulation",
-    "objection_probe",
-    "objection_response",
-    "concession",
-    "buying_signal_ack",
-    "closing_question",
-    "next_step",
-    "agreement_summary",
-    "followup_action",
-    "personalized_detail",
-    "feedback_question",
-    "need",
-    "objection",
-    "doubt_resolved",
-    "buying_signal",
-    "agreement",
-    "comfort_signal",
-    "discomfort_signal",
-)
 BAR_KINDS = ("count_min", "count_max", "ratio_min", "presence")
 DECIDABLE = ("yes", "partly", "no")
 STATUS_KEYS = ("met", "not_met", "to_review")
-OBJECTION_KINDS = ("price", "timing", "competitor", "trust", "need", "technical", "other")
 #: Placeholders a rationale template may use.
 RATIONALE_FIELDS = ("value", "threshold", "count", "detail")
 

@@ -29,6 +29,21 @@ ASSIGNMENTS: tuple[str, ...] = ("overlap", "nearest", "none", "reference")
 Status = Literal["met", "not_met", "to_review"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "to_review")
 
+#: The tag taxonomy of ``shared/spec/tags.md``: ids only (French labels live in scenarios/referentiel.yaml).
+CANDIDATE_LABELS: tuple[str, ...] = (
+    "open_question", "closed_question", "need_reformulation", "active_listening", "rapport",
+    "argument", "concrete_example", "technical_translation", "adjustment",
+    "objection_reformulation", "objection_probe", "objection_response", "concession",
+    "buying_signal_ack", "closing_question", "next_step", "agreement_summary", "followup_action",
+    "personalized_detail", "feedback_question",
+)  # fmt: skip
+CLIENT_LABELS: tuple[str, ...] = (
+    "need", "objection", "doubt_resolved", "buying_signal", "agreement", "comfort_signal",
+    "discomfort_signal",
+)  # fmt: skip
+TAG_LABELS: tuple[str, ...] = CANDIDATE_LABELS + CLIENT_LABELS
+OBJECTION_KINDS: tuple[str, ...] = ("price", "timing", "competitor", "trust", "need", "technical", "other")
+
 
 # --------------------------------------------------------------------------- helpers
 

@@ -1,7 +1,9 @@
 """Entraîne le classifieur de phrases du tagueur sur les fichiers gold (format de spec/tags.md).
 
 Usage (depuis la racine du dépôt) :
-    OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py models/corpus/dev
+    OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py models/corpus/dev models/corpus/dev2
+
+Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions sont réunies, dans l'ordre donné.
 
 Écrit models/tagger/sentence_classifier.npz (+ .json). L'entraînement est déterministe (régression
 logistique par descente de gradient à partir de zéro) : mêmes données, mêmes poids. Pour mesurer
@@ -16,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from pipeline.evaluation import gold_files, read_gold  # noqa: E402
+from pipeline.evaluation import gold_files_many, read_gold  # noqa: E402
 from pipeline.tagging import load_tagger  # noqa: E402
 from pipeline.tagging.classifier import save  # noqa: E402
 from pipeline.tagging.tagger import CLASSIFIER_FILE  # noqa: E402
@@ -25,14 +27,14 @@ from pipeline.tagging.training import fit, session_data  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("gold_dir", help="dossier de fichiers gold JSON")
+    ap.add_argument("gold_dir", nargs="+", help="dossier(s) de fichiers gold JSON (ou fichiers)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / CLASSIFIER_FILE))
     ap.add_argument("--l2", type=float, default=None, help="régularisation (défaut : settings.yaml)")
     args = ap.parse_args()
     tagger = load_tagger(use_classifier=False)
-    sessions = [read_gold(p) for p in gold_files(args.gold_dir)]
+    sessions = [read_gold(p) for p in gold_files_many(args.gold_dir)]
     data = [session_data(s, tagger) for s in sessions]
-    clf = fit(data, tagger, l2=args.l2, meta={"gold_dir": str(args.gold_dir)})
+    clf = fit(data, tagger, l2=args.l2, meta={"gold_dirs": [str(d) for d in args.gold_dir]})
     save(clf, args.out)
     n = sum(len(d.roles) for d in data)
     print(f"trained on {len(data)} sessions, {n} sentences -> {args.out}")

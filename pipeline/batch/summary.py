@@ -10,18 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write_bytes, read_json
+from ..types import TAG_LABELS
 from .manifest import BatchItem
 
 log = logging.getLogger(__name__)
 
-#: Tag labels of ``shared/spec/tags.md``: fixed columns, so tables from different batches line up.
-TAG_LABELS = (
-    "open_question", "closed_question", "need_reformulation", "active_listening", "rapport", "argument",
-    "concrete_example", "technical_translation", "adjustment", "objection_reformulation", "objection_probe",
-    "objection_response", "concession", "buying_signal_ack", "closing_question", "next_step",
-    "agreement_summary", "followup_action", "personalized_detail", "feedback_question",
-    "need", "objection", "doubt_resolved", "buying_signal", "agreement", "comfort_signal", "discomfort_signal",
-)  # fmt: skip
 CRITERIA = tuple(f"C{c}.{i}" for c in range(1, 6) for i in range(1, 5))
 COMPETENCES = tuple(f"C{c}" for c in range(1, 6))
 

@@ -18,7 +18,9 @@ def register(subparsers: Any) -> None:
             "stage is installed, the agreement of the draft grid with each file's gold grid."
         ),
     )
-    p.add_argument("gold_dir", metavar="GOLD_DIR", nargs="?", help="folder of gold JSON files (or one file)")
+    p.add_argument(
+        "gold_dir", metavar="GOLD_DIR", nargs="*", help="folder(s) of gold JSON files (or files); several are pooled"
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument(
         "--cv",

@@ -409,6 +409,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             c = s.hit("objection")
             if c is None:
                 continue
+            if any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
+                continue  # "c'est beaucoup plus souple que ce que je croyais": relief, not a reservation
             cues = s.cues.get("objection", [])
             strong = [x for x in cues if x[0] != "autre"]
             if s.form == "open" and not strong:
@@ -631,6 +633,11 @@ def _candidate_turn(
             and s.second_person
             and st.agreement_turn is None
             and not any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts)
+            and st.share(ti) >= float(cfg.get("objection_min_turn_share", 0.12))
+            and any(
+                x.cues.get("objection") or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
+                for x in prev_client
+            )
         ):
             # The candidate restates a reservation we missed: the previous client turn held an objection.
             target = max(prev_client, key=lambda x: (x.probs.get("objection", 0.0), x.n_words))
@@ -651,6 +658,8 @@ def _candidate_turn(
             continue
         if reformulated or c_need is None or st.agreement_turn is not None:
             continue
+        if s.qrule.startswith("alternative"):
+            continue  # "vous aimeriez équiper les deux, ou un seul ?" asks, it does not restate
         if any(x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", [])):
             continue  # a restated reservation, not a need
         # The restating act opens the sentence ("si je comprends bien, …", "donc vous …").
@@ -669,20 +678,49 @@ def _candidate_turn(
             _add(st, "need_reformulation", s, c_need[0], 0.65, links=links)
             reformulated = True
 
+    # A question right after the restated objection, in the same turn, probes it
+    # ("Si je comprends bien, vous craignez… C'est le délai ou le volume qui vous inquiète ?").
+    restated_at = [a.sent for a in st.acts if a.turn == ti and a.label == "objection_reformulation"]
+    if open_obj is not None and not probed_here and restated_at:
+        for s in questions:
+            if s.index > max(restated_at) and s.qrule != "tag_question" and s.cue("closing_question") is None:
+                pc = s.cue("objection_probe")
+                _add(
+                    st,
+                    "objection_probe",
+                    s,
+                    f"rule:objection_probe/{pc[0] if pc else 'after_reformulation'}",
+                    0.65,
+                    links=[open_obj.act],
+                )
+                open_obj.probed = True
+                probed_here = True
+                break
+
     # Arguments and objection responses.
     if open_obj is not None and not st.objections[-1].resolved:
         body = [s for s in ss if not s.form and s.n_words >= int(cfg.get("min_words_response", 6))]
+        # In a turn that restates or probes the objection, the answer (if any) comes after that act;
+        # a gift is a concession, not an answer; "…, j'imagine" is a question without its mark.
+        handled = [
+            a.sent
+            for a in st.acts
+            if a.turn == ti and (a.label.endswith("reformulation") or a.label == "objection_probe")
+        ]
+        long_enough = int(cfg.get("min_words_response_after_probe", 10))
         body = [
             s
             for s in body
-            if not any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts)
+            if (not handled or (s.index > max(handled) and s.n_words >= long_enough))
+            and not any(x[0] == "geste" for x in s.cues.get("concession", []))
+            and not s.text.rstrip(" .").endswith(("j'imagine", ", non", "ou pas"))
         ]
         if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
             s = next((x for x in body if x.hit("objection_response")), body[0])
             c = s.hit("objection_response")
             _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
             open_obj.responded_turn = ti
-    if st.needs:
+    if st.needs and st.agreement_turn is None:
         # Restatements and objection answers are not arguments (tags.md: inside objection
         # handling the answer is an objection_response).
         busy = {
@@ -697,7 +735,11 @@ def _candidate_turn(
             if s.form != "open"
             and s.n_words >= min_words
             and s.index not in busy
-            and not (s.cue("need_reformulation") or s.cue("objection_reformulation"))
+            and not any(
+                x[2] - s.tok_start <= 3
+                for lab in ("need_reformulation", "objection_reformulation")
+                for x in s.cues.get(lab, [])
+            )
         ]
         done = False
         for s in pool:
@@ -742,7 +784,9 @@ def _candidate_turn(
         _add(st, "technical_translation", s, c[0], 0.55)
         st.offer_made = True
         break
-    if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > 0.15:
+    if any(s.has_digit and ({"euros", "euro", "€"} & set(s.words)) for s in ss):
+        st.offer_made = True  # a price was given: reservations can follow
+    if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > float(cfg.get("offer_min_share", 0.15)):
         st.offer_made = True
 
     # Adjustment: a change of course right after a client reaction.
@@ -835,7 +879,9 @@ def _candidate_turn(
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person):
                 _add(st, "personalized_detail", s, "client_detail_reused", 0.5)
-                break
+                n_detail = sum(1 for a in st.acts if a.turn == ti and a.label == "personalized_detail")
+                if n_detail >= int(cfg.get("max_personalized_per_turn", 2)):
+                    break
     for s in ss:
         st.candidate_nouns.update(n for n in s.nouns if n not in generic and n not in st.client_nouns)
 
