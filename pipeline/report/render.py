@@ -157,6 +157,10 @@ def _build(cls: type, data: Mapping[str, Any], path: Path) -> Any:
         ) from exc
 
 
+#: Files whose provenance is read only to name the models (they do not decide if the report is stale).
+SPEECH_PROVENANCE = {"asr": "asr.json", "diarization": "diarization.rttm.provenance.json"}
+
+
 def load_session(session_dir: str | os.PathLike[str]) -> SessionData:
     """Read the session folder's outputs. ``transcript.json`` is required; the others may be missing."""
     sdir = Path(session_dir)
@@ -187,9 +191,11 @@ def load_session(session_dir: str | os.PathLike[str]) -> SessionData:
             for k, v in (gdata.get("competences") or {}).items()
         }
         grid = _build(Grid, gdata, sdir / "grid.json")
+    # The speech stages' provenance names the ASR and diarization models (shown in the header).
+    speech = {name: _read_raw(sdir / fname) for name, fname in SPEECH_PROVENANCE.items()}
     provenance = {
         name: data["provenance"]
-        for name, data in raw.items()
+        for name, data in (speech | raw).items()
         if data is not None and isinstance(data.get("provenance"), Mapping)
     }
     missing = [name for name in ("measures", "tags", "grid") if raw[name] is None]

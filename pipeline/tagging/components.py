@@ -229,14 +229,22 @@ class ContextComponent:
         return out
 
 
-def cue_patterns(res: Resources) -> list[dict[str, Any]]:
-    """SpanRuler patterns from ``cues.yaml``: label, pattern (phrase or token list) and id."""
+def cue_patterns(res: Resources, tokenizer: Any = None) -> list[dict[str, Any]]:
+    """SpanRuler patterns from ``cues.yaml``: label, pattern (phrase or token list) and id.
+
+    A phrase that ends with an elided word ("il faut qu'") is tokenised alone as "qu" + "'", which
+    never matches the "qu'" of a sentence; with ``tokenizer`` it becomes a token pattern."""
     patterns: list[dict[str, Any]] = []
     for label, spec in res.cues.get("labels", {}).items():
         for p in spec["patterns"]:
             name = ("not:" + label) if p.get("negative") else label
             for phrase in p.get("phrases", []):
-                patterns.append({"label": name, "pattern": str(phrase).replace("’", "'"), "id": p["id"]})
+                text = str(phrase).replace("’", "'")
+                if tokenizer is not None and text.endswith("'"):
+                    toks_ = [t.lower_ for t in tokenizer(text + "il")][:-1]
+                    patterns.append({"label": name, "pattern": [{"LOWER": t} for t in toks_], "id": p["id"]})
+                    continue
+                patterns.append({"label": name, "pattern": text, "id": p["id"]})
             for tokpat in p.get("tokens", []) or []:
                 patterns.append({"label": name, "pattern": tokpat, "id": p["id"]})
     return patterns
@@ -252,6 +260,6 @@ def add_components(nlp: Language, patterns_dir: str) -> None:
         config={"spans_key": "rg_cues", "phrase_matcher_attr": "LOWER", "overwrite": True, "validate": True},
     )
     with nlp.select_pipes(enable=[]):  # phrase patterns need the tokenizer only
-        ruler.add_patterns(cue_patterns(res))
+        ruler.add_patterns(cue_patterns(res, nlp.tokenizer))
     nlp.add_pipe("rolegrid_questions", config={"patterns_dir": patterns_dir})
     nlp.add_pipe("rolegrid_context", config={"patterns_dir": patterns_dir})

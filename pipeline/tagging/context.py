@@ -423,7 +423,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             if (
                 current is not None
                 and not current.resolved
-                and current.responded_turn is None
+                and (current.responded_turn is None or not cfg.get("new_objection_after_response", True))
                 and ti - current.turn <= 4
                 and st.acts[current.act].attributes.get("kind") == kind
             ):
@@ -443,7 +443,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         if target is not None:
             for s in ss:
                 c = s.hit("doubt_resolved")
-                if c is None or "objection" in s.cues:
+                relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
+                if c is None or ("objection" in s.cues and not relief):
                     continue
                 weak = c[0] == "acquiescement"
                 if weak and (
@@ -591,7 +592,9 @@ def _candidate_turn(
                 st,
                 "objection_probe",
                 s,
-                f"rule:objection_probe/{probe_cue[0]}" if probe_cue else "rule:objection_probe/question_after_objection",
+                f"rule:objection_probe/{probe_cue[0]}"
+                if probe_cue
+                else "rule:objection_probe/question_after_objection",
                 0.7 if probe_cue else 0.65,
                 links=[open_obj.act],
             )
@@ -634,8 +637,10 @@ def _candidate_turn(
             and st.agreement_turn is None
             and not any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts)
             and st.share(ti) >= float(cfg.get("objection_min_turn_share", 0.12))
+            and (st.offer_made or not cfg.get("objection_after_offer", True))
             and any(
-                x.cues.get("objection") or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
+                x.cues.get("objection")
+                or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
                 for x in prev_client
             )
         ):
@@ -660,8 +665,10 @@ def _candidate_turn(
             continue
         if s.qrule.startswith("alternative"):
             continue  # "vous aimeriez équiper les deux, ou un seul ?" asks, it does not restate
-        if any(x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", [])):
-            continue  # a restated reservation, not a need
+        if st.offer_made and any(
+            x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", [])
+        ):
+            continue  # a restated reservation, not a need (before any offer, a worry restated is a need)
         # The restating act opens the sentence ("si je comprends bien, …", "donc vous …").
         if c_need[0] != "model" and c_need[2] - s.tok_start > int(
             cfg.get("reformulation_marker_max_offset", 6)
@@ -786,7 +793,9 @@ def _candidate_turn(
         break
     if any(s.has_digit and ({"euros", "euro", "€"} & set(s.words)) for s in ss):
         st.offer_made = True  # a price was given: reservations can follow
-    if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > float(cfg.get("offer_min_share", 0.15)):
+    if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > float(
+        cfg.get("offer_min_share", 0.15)
+    ):
         st.offer_made = True
 
     # Adjustment: a change of course right after a client reaction.
@@ -866,7 +875,9 @@ def _candidate_turn(
         # A personalised detail sits inside the follow-up plan: a turn that proposes an after-sale action.
         follow_turn = any(a.turn == ti and a.label == "followup_action" for a in st.acts)
         busy = {
-            a.sent for a in st.acts if a.turn == ti and a.label in ("agreement_summary", "concession", "rapport")
+            a.sent
+            for a in st.acts
+            if a.turn == ti and a.label in ("agreement_summary", "concession", "rapport")
         }
         for s in ss:
             if s.form == "open" or not follow_turn or s.index in busy:
@@ -896,9 +907,9 @@ def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, i
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
     """The sentence takes up what the client just said (similarity to the previous client turn)."""
-    if not prev_client or s.words[:6].count("je") or "propose" in s.text:
+    if not prev_client or any(w in ("propose", "vais", "peux", "allons", "va") for w in s.words[:8]):
         return False
-    thr = float(cfg.get("link_min_similarity", 0.35))
+    thr = float(cfg.get("restate_min_similarity", 0.25))
     sim.prepare([c.index for c in prev_client] + [s.index])
     return max(sim.score(s, c) for c in prev_client) >= thr
 

@@ -90,6 +90,8 @@ class QuestionRules:
         self.decl_subjects = tuple(norm(x) for x in lex.get("declarative_subjects", []))
         self.decl_clitics = s("declarative_object_clitics")
         self.decl_proposals = tuple(norm(x) for x in lex.get("declarative_proposals", []))
+        self.decl_alt_starts = tuple(norm(x) for x in lex.get("declarative_alternative_starts", []))
+        self.decl_alt_blockers = tuple(norm(x) for x in lex.get("declarative_alternative_blockers", []))
         self.decl_blockers = tuple(norm(x) for x in lex.get("declarative_blockers", []))
         self.decl_max_words = int(lex.get("declarative_max_words", 14))
         self.rhetorical_frames = tuple(norm(x) for x in lex.get("rhetorical_frames", []))
@@ -300,6 +302,16 @@ class QuestionRules:
         for p in self.decl_proposals:
             if self._has(p, flat):
                 return QuestionForm("closed", "declarative_proposal")
+        # Options offered at the end of the turn: "c'est le volume ou la date qui vous inquiète",
+        # "…, ou pas". The client is left to pick one.
+        if len(content) <= self.decl_max_words + 8 and not any(
+            self._has(b, flat) for b in self.decl_alt_blockers
+        ):
+            tail = [w for w in words[f:] if w not in {"?", "!", "."}]
+            if tail[-2:] == ["ou", "pas"] and len(content) > 3:
+                return QuestionForm("closed", "declarative_ou_pas")
+            if "ou" in tail[2:-1] and any(head.startswith(x) for x in self.decl_alt_starts):
+                return QuestionForm("closed", "declarative_alternative")
         if any(self._has(b, flat) for b in self.decl_blockers):
             return QuestionForm(None, "declarative_statement")
         if any(w in self.first_person for w in words[f : f + 3]) or words[f] in {"je", "j'"}:
