@@ -7,6 +7,7 @@ Importing this package stays light: spaCy and the encoder are imported by ``load
 
 from __future__ import annotations
 
+from ..types import CANDIDATE_LABELS, CLIENT_LABELS, TAG_LABELS
 from .tagger import (
     STAGE,
     STAGE_VERSION,
@@ -18,38 +19,7 @@ from .tagger import (
     write_tags,
 )
 
-CANDIDATE_LABELS: tuple[str, ...] = (
-    "open_question",
-    "closed_question",
-    "need_reformulation",
-    "active_listening",
-    "rapport",
-    "argument",
-    "concrete_example",
-    "technical_translation",
-    "adjustment",
-    "objection_reformulation",
-    "objection_probe",
-    "objection_response",
-    "concession",
-    "buying_signal_ack",
-    "closing_question",
-    "next_step",
-    "agreement_summary",
-    "followup_action",
-    "personalized_detail",
-    "feedback_question",
-)
-CLIENT_LABELS: tuple[str, ...] = (
-    "need",
-    "objection",
-    "doubt_resolved",
-    "buying_signal",
-    "agreement",
-    "comfort_signal",
-    "discomfort_signal",
-)
-LABELS: tuple[str, ...] = CANDIDATE_LABELS + CLIENT_LABELS
+LABELS: tuple[str, ...] = TAG_LABELS
 QUESTION_LABELS: tuple[str, ...] = ("open_question", "closed_question")
 
 __all__ = [

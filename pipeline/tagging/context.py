@@ -423,7 +423,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             if (
                 current is not None
                 and not current.resolved
-                and (current.responded_turn is None or not cfg.get("new_objection_after_response", True))
+                and current.responded_turn is None
                 and ti - current.turn <= 4
                 and st.acts[current.act].attributes.get("kind") == kind
             ):
@@ -638,10 +638,15 @@ def _candidate_turn(
             and not any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts)
             and st.share(ti) >= float(cfg.get("objection_min_turn_share", 0.12))
             and (st.offer_made or not cfg.get("objection_after_offer", True))
-            and any(
-                x.cues.get("objection")
-                or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
-                for x in prev_client
+            and (
+                # "vous avez peur que…", "vous trouvez que…" restate a reservation on their own; softer
+                # markers ("ce qui vous inquiète") need a sign of one in the client's turn.
+                any(x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", []))
+                or any(
+                    x.cues.get("objection")
+                    or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
+                    for x in prev_client
+                )
             )
         ):
             # The candidate restates a reservation we missed: the previous client turn held an objection.
