@@ -22,108 +22,6 @@ from .questions import QuestionRules
 log = logging.getLogger(__name__)
 
 _SECOND_PERSON = frozenset(["vous", "votre", "vos", "vôtre", "-vous"])
-#: Reformulation markers that only restate a reservation (never a need).
-_OBJ_REFORM_STRONG = frozenset(
-    [
-        "vous trouvez que",
-        "vous trouvez ça",
-        "vous craignez",
-        "vous avez peur",
-        "vous avez peur que",
-        "vous vous demandez",
-        "vous doutez",
-        "vous hésitez",
-        "ce qui vous gêne",
-        "ce qui vous inquiète",
-        "ce qui vous freine",
-        "ce qui vous bloque",
-        "ce qui vous fait hésiter",
-        "ce qui vous retient",
-        "votre crainte",
-        "votre inquiétude",
-        "votre réserve",
-        "votre hésitation",
-        "vous bloque",
-        "vous arrête",
-        "vous paraît",
-        "vous semble",
-        "vous n'êtes pas sûr",
-        "vous n'êtes pas sûre",
-        "vous n'êtes pas convaincu",
-        "vous n'êtes pas convaincue",
-        "vous freine",
-        "ce qui coince",
-        "qui coince",
-        "ce qui vous embête",
-        "ce qui vous ennuie",
-        "ce qui vous dérange",
-        "vous avez peur de",
-        "vous avez peur qu'",
-        "vous craignez que",
-        "ça vous inquiète",
-        "ça vous fait peur",
-        "vous vous inquiétez",
-        "vous aviez prévu",
-        "vous vous étiez fixé",
-        "vous vous êtes fixé",
-        "au-dessus de votre",
-        "au-dessus de ce que vous",
-        "vous avez vu moins cher",
-        "vous avez un autre devis",
-        "vous avez déjà quelqu'un",
-        "vous voulez en parler",
-        "vous devez en parler",
-        "vous voulez réfléchir",
-        "c'est le prix qui",
-        "c'est le délai qui",
-        "c'est le coût qui",
-        "c'est le budget qui",
-    ]
-)
-#: Restating markers that only fit a reservation ("ce qui vous gêne" may restate a need too).
-_RESERVATION_ONLY = frozenset(
-    [
-        "vous trouvez que",
-        "vous trouvez ça",
-        "vous craignez",
-        "vous avez peur",
-        "vous avez peur que",
-        "vous doutez",
-        "vous hésitez",
-        "vous n'êtes pas sûr",
-        "vous n'êtes pas sûre",
-        "vous n'êtes pas convaincu",
-        "vous n'êtes pas convaincue",
-        "votre crainte",
-        "votre réserve",
-        "votre hésitation",
-        "vous paraît",
-        "vous semble",
-        "vous arrête",
-        "vous freine",
-        "vous avez peur de",
-        "vous avez peur qu'",
-        "vous craignez que",
-        "ça vous inquiète",
-        "ça vous fait peur",
-        "vous vous inquiétez",
-        "vous aviez prévu",
-        "vous vous étiez fixé",
-        "vous vous êtes fixé",
-        "au-dessus de votre",
-        "au-dessus de ce que vous",
-        "vous avez vu moins cher",
-        "vous avez un autre devis",
-        "vous avez déjà quelqu'un",
-        "vous voulez en parler",
-        "vous devez en parler",
-        "vous voulez réfléchir",
-        "c'est le prix qui",
-        "c'est le délai qui",
-        "c'est le coût qui",
-        "c'est le budget qui",
-    ]
-)
 _NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
 
 
@@ -219,6 +117,9 @@ class _State:
         self.offer_made = False
         self.n_turns = len(turns)
         self.settings = settings
+        # French marker lists live in models/tagger/settings.yaml (see the comments there).
+        self.strong_reservation = frozenset(settings.get("strong_reservation_markers", ()))
+        self.reservation_only = frozenset(settings.get("reservation_only_markers", ()))
         self.client_nouns: set[str] = set()
         self.candidate_nouns: set[str] = set()
 
@@ -627,7 +528,7 @@ def _candidate_turn(
             reformulated = True
             continue
         strong_obj = c_obj is not None and any(
-            x[4] in _OBJ_REFORM_STRONG for x in s.cues.get("objection_reformulation", [])
+            x[4] in st.strong_reservation for x in s.cues.get("objection_reformulation", [])
         )
         if (
             (open_obj is None or (open_obj.reformulated and not just_objected))
@@ -641,7 +542,7 @@ def _candidate_turn(
             and (
                 # "vous avez peur que…", "vous trouvez que…" restate a reservation on their own; softer
                 # markers ("ce qui vous inquiète") need a sign of one in the client's turn.
-                any(x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", []))
+                any(x[4] in st.reservation_only for x in s.cues.get("objection_reformulation", []))
                 or any(
                     x.cues.get("objection")
                     or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
@@ -671,7 +572,7 @@ def _candidate_turn(
         if s.qrule.startswith("alternative"):
             continue  # "vous aimeriez équiper les deux, ou un seul ?" asks, it does not restate
         if st.offer_made and any(
-            x[4] in _RESERVATION_ONLY for x in s.cues.get("objection_reformulation", [])
+            x[4] in st.reservation_only for x in s.cues.get("objection_reformulation", [])
         ):
             continue  # a restated reservation, not a need (before any offer, a worry restated is a need)
         # The restating act opens the sentence ("si je comprends bien, …", "donc vous …").
