@@ -16,42 +16,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipeline import types
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SHARED = ROOT / ".." / "shared"
 GOLD_FILES = [SAMPLES / "demo" / "demo.gold.json", SAMPLES / "test" / "dialogue2.gold.json"]
 
-CANDIDATE_LABELS = {
-    "open_question",
-    "closed_question",
-    "need_reformulation",
-    "active_listening",
-    "rapport",
-    "argument",
-    "concrete_example",
-    "technical_translation",
-    "adjustment",
-    "objection_reformulation",
-    "objection_probe",
-    "objection_response",
-    "concession",
-    "buying_signal_ack",
-    "closing_question",
-    "next_step",
-    "agreement_summary",
-    "followup_action",
-    "personalized_detail",
-    "feedback_question",
-}
-CLIENT_LABELS = {
-    "need",
-    "objection",
-    "doubt_resolved",
-    "buying_signal",
-    "agreement",
-    "comfort_signal",
-    "discomfort_signal",
-}
+CANDIDATE_LABELS = set(types.CANDIDATE_LABELS)
+CLIENT_LABELS = set(types.CLIENT_LABELS)
 # Labels whose links must point to tags of these labels (tags.md, "Links").
 LINK_TARGETS = {
     "need_reformulation": {"need"},
@@ -63,7 +36,7 @@ LINK_TARGETS = {
     "buying_signal_ack": {"buying_signal"},
 }
 QUESTION_FUNCTIONS = {"closing_question", "objection_probe", "feedback_question"}
-OBJECTION_KINDS = {"price", "timing", "competitor", "trust", "need", "technical", "other"}
+OBJECTION_KINDS = set(types.OBJECTION_KINDS)
 SCENARIO_IDS = {
     f"{m}-{d}-{t}"
     for m in ("b2b", "b2c")
