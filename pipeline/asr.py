@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ModelError
+from .fileio import sha256_file
 from .types import AsrSegment, ModelInfo, Word
 
 log = logging.getLogger(__name__)
@@ -226,14 +227,6 @@ def assemble_base_model(target: Path | None = None) -> Path:
     return target
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 22):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _check_folder(folder: Path) -> None:
     needed = ("model.bin", "config.json", "tokenizer.json")
     missing = [n for n in needed if not (folder / n).is_file()]
@@ -272,7 +265,7 @@ def load_asr_model(
         folder = Path(name).expanduser().resolve()
         _check_folder(folder)
         info = ModelInfo(
-            name=folder.name, version="", source=str(folder), sha256=_sha256(folder / "model.bin")
+            name=folder.name, version="", source=str(folder), sha256=sha256_file(folder / "model.bin")
         )
     elif name in HUB_SIZES:
         local_only = False
@@ -282,7 +275,7 @@ def load_asr_model(
             name=f"whisper-{name}",
             version=folder.name,  # the hub snapshot (commit) folder
             source=f"hf:{name}",
-            sha256=_sha256(folder / "model.bin"),
+            sha256=sha256_file(folder / "model.bin"),
         )
     else:
         raise ModelError(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-import socket
 import unicodedata
 from pathlib import Path
 
 import pytest
+from _support import no_network
 
 from pipeline.asr import (
     BASE_MODEL_SHA256,
@@ -43,25 +43,9 @@ def wer(refs: list[str], hyps: list[str]) -> float:
     return jiwer.wer([normalise(r) for r in refs], [normalise(h) for h in hyps])
 
 
-class _NoNetwork:
-    """Make any socket connection fail loudly while active (the model must load offline)."""
-
-    def __enter__(self):
-        self._saved = socket.socket.connect
-
-        def refuse(*args, **kwargs):
-            raise AssertionError(f"network access attempted: {args[1:]}")
-
-        socket.socket.connect = refuse
-        return self
-
-    def __exit__(self, *exc):
-        socket.socket.connect = self._saved
-
-
 @pytest.fixture(scope="module")
 def model():
-    with _NoNetwork():
+    with no_network():
         return load_asr_model("base", cpu_threads=1)
 
 
@@ -69,7 +53,7 @@ def model():
 def leopard(model):
     audio = load_audio(DATA / "fr-leopard" / "test_fr.wav")
     fractions: list[float] = []
-    with _NoNetwork():
+    with no_network():
         segments = transcribe(audio, model, progress=fractions.append)
     return audio, segments, fractions
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _support import no_network
 
 from pipeline.audio import SAMPLE_RATE, load_audio
 from pipeline.diarize import DiarizationOptions, diarize, is_channel_split, load_diarizer
@@ -59,29 +59,16 @@ def share_error(reference: list[tuple[float, float, str]], result: Diarization) 
     return min(abs(ref_share - s) for s in shares)
 
 
-class _NoNetwork:
-    def __enter__(self):
-        self._saved = socket.socket.connect
-
-        def refuse(*args, **kwargs):
-            raise AssertionError(f"network access attempted: {args[1:]}")
-
-        socket.socket.connect = refuse
-
-    def __exit__(self, *exc):
-        socket.socket.connect = self._saved
-
-
 @pytest.fixture(scope="module")
 def diarizer():
-    with _NoNetwork():
+    with no_network():
         return load_diarizer("offline", threads=1)
 
 
 @pytest.fixture(scope="module")
 def sample_result(diarizer):
     fractions: list[float] = []
-    with _NoNetwork():
+    with no_network():
         result = diarize(load_audio(DATA / "pyannote" / "sample.wav"), diarizer, progress=fractions.append)
     return result, fractions
 
@@ -216,7 +203,7 @@ def test_missing_weights_name_the_pip_install(monkeypatch):
 def test_bad_diarizer_specs_raise_model_error(tmp_path, spec, expected):
     if spec == "__folder_without_config__":
         spec = str(tmp_path)
-    with _NoNetwork(), pytest.raises(ModelError, match=expected) as err:
+    with no_network(), pytest.raises(ModelError, match=expected) as err:
         load_diarizer(spec, threads=0)
     assert err.value.hint
 

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from .tag import add_tagger_options, tagger_from_args
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -34,13 +36,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--miam", metavar="PATH", help="also score question detection on MIAM-LORIA CSV(s), '?' stripped"
     )
-    p.add_argument(
-        "--patterns", metavar="DIR", help="folder of the tagger's data files (default: models/tagger)"
-    )
-    p.add_argument(
-        "--no-encoder", action="store_true", help="no sentence encoder (lexical links, no classifier)"
-    )
-    p.add_argument("--no-classifier", action="store_true", help="rules only")
+    add_tagger_options(p, spacy_model=False)
     p.set_defaults(func=run)
 
 
@@ -70,13 +66,10 @@ def _print_result(r: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..evaluation import evaluate_fib, evaluate_gold_dir, evaluate_gold_dir_cv, evaluate_miam
-    from ..tagging import load_tagger
 
     if not (args.gold_dir or args.fib or args.miam):
         raise InputError("Nothing to evaluate.", "Give GOLD_DIR, --fib DIR or --miam PATH.")
-    tagger = load_tagger(
-        args.patterns, use_encoder=not args.no_encoder, use_classifier=not args.no_classifier
-    )
+    tagger = tagger_from_args(args)
     out: dict[str, Any] = {}
     if args.gold_dir:
         result = (evaluate_gold_dir_cv if args.cv else evaluate_gold_dir)(args.gold_dir, tagger)

