@@ -80,3 +80,14 @@ def test_manifest_errors_name_the_problem(tmp_path: Path, content: str, message:
 def test_unreadable_manifest_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         read_manifest(tmp_path / "missing.csv")
+
+
+def test_batch_command_takes_the_manifest_as_input_or_option(tmp_path: Path) -> None:
+    from pipeline.cli import build_parser, main
+
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("recording\nmissing.wav\n", encoding="utf-8")
+    parser = build_parser()
+    assert parser.parse_args(["batch", "--manifest", str(manifest), "--out", "o"]).manifest == str(manifest)
+    assert parser.parse_args(["batch", str(manifest), "--out", "o"]).input == str(manifest)
+    assert main(["batch", "--out", str(tmp_path / "o")]) == 2  # neither: a clear error, exit 2

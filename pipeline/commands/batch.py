@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "input",
+        nargs="?",
         help="a folder of recordings, or a CSV manifest (recording, session_id, scenario, "
         "candidate_id, exam_date, juror_ids, candidate_speaker)",
     )
@@ -49,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
     from ..batch import BatchOptions, read_manifest, run_batch, scan_folder
     from .analyze import options_from_args
 
+    if not (args.manifest or args.input):
+        raise InputError(
+            "No input given.", "Give a folder of recordings, or a CSV manifest (INPUT or --manifest)."
+        )
     source = Path(args.manifest or args.input)
     if not source.exists():
         raise InputError(f"{source} does not exist.", "Give a folder of recordings or a CSV manifest.")
