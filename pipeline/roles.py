@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError
+from .paths import data_dir
 from .types import RoleAssignment, Transcript, Turn
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CUES = Path(__file__).resolve().parents[1] / "models" / "roles.yaml"
+DEFAULT_CUES = data_dir("models") / "roles.yaml"
 
 
 @dataclass(frozen=True)

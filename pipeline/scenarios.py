@@ -19,12 +19,13 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
+from .paths import data_dir
 from .types import OBJECTION_KINDS, TAG_LABELS
 
 log = logging.getLogger(__name__)
 
 #: Folder holding referentiel.yaml and the scenario files (``scenarios/`` at the repository root).
-SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS_DIR = data_dir("scenarios")
 REFERENTIEL_FILE = "referentiel.yaml"
 
 MARKETS = ("b2b", "b2c")

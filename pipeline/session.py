@@ -52,6 +52,7 @@ from .errors import ConfigError, InputError, OutputError
 from .fileio import atomic_write_json, read_json, remove_stale_temps, sha256_file
 from .formats import parse_rttm, read_transcript, write_rttm, write_vtt
 from .measures import compute_measures
+from .paths import data_dir
 from .progress import Progress
 from .provenance import is_up_to_date, make_provenance, provenance_record, sidecar_path
 from .roles import DEFAULT_CUES, apply_roles, assign_roles
@@ -107,9 +108,6 @@ STAGE_LABELS = {
     "session": "summary",
     "report": "report",
 }
-
-_REPO = Path(__file__).resolve().parents[1]
-
 
 # --------------------------------------------------------------------------- options and models
 
@@ -886,7 +884,7 @@ def _tagger_digest(tagging: Any = None) -> str:
 
     Known without loading spaCy or the encoder, so that an up-to-date ``tags.json`` is skipped fast.
     """
-    folder = _REPO / "models" / "tagger"
+    folder = data_dir("models") / "tagger"
     try:
         from .tagging.resources import DEFAULT_DIR
 

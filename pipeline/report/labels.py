@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..paths import data_dir
 
 log = logging.getLogger(__name__)
 
 #: Templates and static assets of the report (repository folder ``reports/``).
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = data_dir("reports")
 
 CRITERIA_ORDER: tuple[str, ...] = tuple(f"C{c}.{i}" for c in range(1, 6) for i in range(1, 5))
 

@@ -14,9 +14,10 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import ConfigError
+from ..paths import data_dir
 
 #: Default folder of the data files (the repository's ``models/tagger``).
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models" / "tagger"
+DEFAULT_DIR = data_dir("models") / "tagger"
 FILES = ("questions.yaml", "cues.yaml", "settings.yaml")
 
 
