@@ -5,8 +5,10 @@ Usage (depuis la racine du dépôt) :
 
 Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions sont réunies, dans l'ordre donné.
 
-Écrit models/tagger/sentence_classifier.npz (+ .json). L'entraînement est déterministe (régression
-logistique par descente de gradient à partir de zéro) : mêmes données, mêmes poids. Pour mesurer
+Écrit models/tagger/sentence_classifier.npz (+ .json, qui garde les dossiers d'entraînement : le test
+tests/test_tagging_classifier.py réentraîne sur ces dossiers et compare). L'entraînement est déterministe
+(régression logistique par descente de gradient à partir de zéro) : mêmes données, mêmes poids. Après
+toute modification de cues.yaml (les indices sont des variables du modèle), réentraîner. Pour mesurer
 honnêtement, utiliser la validation croisée par session : `rolegrid eval GOLD_DIR --cv`.
 """
 
@@ -25,6 +27,15 @@ from pipeline.tagging.tagger import CLASSIFIER_FILE  # noqa: E402
 from pipeline.tagging.training import fit, session_data  # noqa: E402
 
 
+def _repo_relative(path: str) -> str:
+    """The folder as a path from the repository root when it lies inside (the test retrains from it)."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        return str(Path(path).resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold_dir", nargs="+", help="dossier(s) de fichiers gold JSON (ou fichiers)")
@@ -34,7 +45,7 @@ def main() -> int:
     tagger = load_tagger(use_classifier=False)
     sessions = [read_gold(p) for p in gold_files_many(args.gold_dir)]
     data = [session_data(s, tagger) for s in sessions]
-    clf = fit(data, tagger, l2=args.l2, meta={"gold_dirs": [str(d) for d in args.gold_dir]})
+    clf = fit(data, tagger, l2=args.l2, meta={"gold_dirs": [_repo_relative(d) for d in args.gold_dir]})
     save(clf, args.out)
     n = sum(len(d.roles) for d in data)
     print(f"trained on {len(data)} sessions, {n} sentences -> {args.out}")

@@ -1,32 +1,55 @@
 """Training data for the sentence classifier, from gold files; cross-validation by session.
 
 A sentence (as the tagger segments it) is a positive example of a label when a gold tag of that
-label overlaps it. Features are computed exactly as at tagging time. Used by
+label overlaps it. Features are computed exactly as at tagging time (every block of
+:data:`~pipeline.tagging.classifier.BLOCKS`; :func:`fit` keeps those it is asked for). Used by
 ``models/tagger/train_classifier.py`` and by ``rolegrid eval --cv``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .classifier import MIN_WORDS, MODEL_LABELS, SentenceClassifier, sentence_matrix, train
+from ..types import TAG_LABELS
+from .classifier import (
+    BLOCKS,
+    DEFAULT_BLOCKS,
+    MODEL_LABELS,
+    SentenceClassifier,
+    block_names,
+    scored_indices,
+    sentence_matrix,
+    train,
+)
 
 
 @dataclass(frozen=True)
 class SessionData:
-    """One gold session turned into sentence features and labels."""
+    """One gold session turned into sentence features (all blocks) and labels."""
 
     session_id: str
     roles: tuple[str, ...]
     x: np.ndarray
     y: dict[str, np.ndarray]  # label -> 0/1 per sentence
+    blocks: tuple[str, ...] = BLOCKS
+    widths: tuple[int, ...] = ()  # columns of each block of ``x``
+
+    def columns(self, blocks: Sequence[str]) -> np.ndarray:
+        """``x`` restricted to ``blocks`` (in that order)."""
+        starts = np.cumsum((0, *self.widths))
+        parts = []
+        for b in blocks:
+            i = self.blocks.index(b)
+            parts.append(self.x[:, starts[i] : starts[i + 1]])
+        return np.hstack(parts) if parts else np.zeros((len(self.x), 0))
 
 
 def cue_labels(tagger: Any) -> tuple[str, ...]:
+    """Labels of ``cues.yaml`` (their cue flags are features), sorted."""
     return tuple(sorted(tagger.resources.cues.get("labels", {})))
 
 
@@ -45,8 +68,8 @@ def session_data(session: Any, tagger: Any) -> SessionData:
     sents = ctx._sentences(doc)
     metas = doc.user_data["rg_turns"]
     offset = {m["id"]: m["offset"] for m in metas}
-    labels = sorted({lab for labs in MODEL_LABELS.values() for lab in labs})
-    y = {lab: np.zeros(len(sents)) for lab in labels}
+    # Every label of the taxonomy (not only those scored now), so that the label set can change.
+    y = {lab: np.zeros(len(sents)) for lab in TAG_LABELS}
     for g in session.tags:
         if g.label not in y or g.start_char is None or g.turn_id not in offset:
             continue
@@ -55,35 +78,65 @@ def session_data(session: Any, tagger: Any) -> SessionData:
         for k, s in enumerate(sents):
             if s.char_start < b and a < s.char_end:
                 y[g.label][k] = 1.0
-    # Same sentences as at tagging time: short ones get no classifier score there.
-    keep = [k for k, s in enumerate(sents) if s.n_words >= MIN_WORDS]
-    x = sentence_matrix(sents, len(metas), cue_labels(tagger), tagger.encoder, only=keep)
+    # Same sentences as at tagging time: the others get no classifier score there.
+    keep = scored_indices(sents, tuple(MODEL_LABELS))
+    cues = cue_labels(tagger)
+    x = sentence_matrix(sents, len(metas), cues, tagger.encoder, only=keep, blocks=BLOCKS)
+    widths = tuple(len(block_names(b, cues)) for b in BLOCKS)
     return SessionData(
-        session.session_id, tuple(sents[k].role for k in keep), x, {lab: v[keep] for lab, v in y.items()}
+        session.session_id,
+        tuple(sents[k].role for k in keep),
+        x,
+        {lab: v[keep] for lab, v in y.items()},
+        BLOCKS,
+        widths,
     )
 
 
-def fit(
-    data: Sequence[SessionData], tagger: Any, l2: float | None = None, meta: dict[str, Any] | None = None
-) -> SentenceClassifier:
-    """Train the per-role, per-label models on these sessions (``l2`` default: settings.yaml)."""
-    if l2 is None:
-        l2 = float(tagger.resources.settings.get("classifier_l2", 30.0))
+def _rows(
+    data: Sequence[SessionData],
+    xs: Sequence[np.ndarray],
+    labels: Mapping[str, Sequence[str]],
+) -> dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]:
     rows = {}
-    for role, labels in MODEL_LABELS.items():
-        xs, ys = [], {lab: [] for lab in labels}
-        for d in data:
-            mask = np.array([r == role for r in d.roles])
+    for role, role_labels in labels.items():
+        parts, ys = [], {lab: [] for lab in role_labels}
+        for d, x in zip(data, xs, strict=True):
+            mask = np.array([r == role for r in d.roles], dtype=bool)
             if not mask.any():
                 continue
-            xs.append(d.x[mask])
-            for lab in labels:
+            parts.append(x[mask])
+            for lab in role_labels:
                 ys[lab].append(d.y[lab][mask])
-        if xs:
-            rows[role] = (np.vstack(xs), {lab: np.concatenate(v) for lab, v in ys.items()})
-    dim = next(iter(rows.values()))[0].shape[1]
-    names = [f"use_{i}" for i in range(512)] + [f"f{i}" for i in range(dim - 512)]
+        if parts:
+            rows[role] = (np.vstack(parts), {lab: np.concatenate(v) for lab, v in ys.items()})
+    return rows
+
+
+def fit(
+    data: Sequence[SessionData],
+    tagger: Any,
+    l2: float | None = None,
+    meta: dict[str, Any] | None = None,
+    blocks: Sequence[str] = DEFAULT_BLOCKS,
+    balance: float = 1.0,
+    labels: Mapping[str, Sequence[str]] | None = None,
+) -> SentenceClassifier:
+    """Train the per-role, per-label models on these sessions.
+
+    ``l2`` defaults to ``classifier_l2`` of ``settings.yaml``; ``blocks`` are the feature blocks
+    used (:data:`~pipeline.tagging.classifier.BLOCKS`), ``balance`` the class-weight exponent
+    (:func:`~pipeline.tagging.classifier.fit_logistic_multi`), ``labels`` (role -> labels)
+    defaults to :data:`MODEL_LABELS`."""
+    if l2 is None:
+        l2 = float(tagger.resources.settings.get("classifier_l2", 100.0))
+    blocks = tuple(blocks)
+    labels = MODEL_LABELS if labels is None else labels
+    xs = [d.columns(blocks) for d in data]
+    cues = cue_labels(tagger)
+    names = [n for b in blocks for n in block_names(b, cues)]
     meta = dict(meta or {})
     meta.setdefault("sessions", [d.session_id for d in data])
     meta.setdefault("l2", l2)
-    return train(rows, names, cue_labels(tagger), l2=l2, meta=meta)
+    meta.setdefault("balance", balance)
+    return train(_rows(data, xs, labels), names, cues, l2=l2, meta=meta, blocks=blocks, balance=balance)
