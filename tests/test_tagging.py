@@ -478,3 +478,145 @@ def test_turn_final_alternatives_without_question_mark(tagger, text, form):
     tags = tag_transcript(make([K("On perd beaucoup de temps avec les pannes."), C(text)]), tagger)
     got = labels_in(tags, "u2") & {"open_question", "closed_question"}
     assert got == ({form} if form else set()), (text, got)
+
+
+# --------------------------------------------------------------------------- round 3: general rules
+
+
+def _tags(tagger, turns):
+    from pipeline.tagging import tag_transcript
+
+    return tag_transcript(make(turns), tagger)
+
+
+@pytest.mark.parametrize(
+    "reply,expected",
+    [
+        ("Je comprends. Et vous êtes combien dans l'équipe ?", True),
+        ("Hm hm.", True),
+        ("Bien sûr.", True),  # a brief answer that is the whole turn is a backchannel
+        ("(rires) Je comprends. Et vous êtes combien ?", True),  # a stage direction does not count
+        # "si je comprends bien" opens a restatement, "je vois que" an observation
+        ("Si je comprends bien, vous perdez du temps avec les plannings.", False),
+        ("Je vois que la simplicité compte beaucoup pour vous.", False),
+        # a brief answer that opens a longer turn answers or moves on
+        ("Bien sûr. Et vous êtes combien dans l'équipe ?", False),
+        ("Tout à fait. Alors je vais vous présenter notre outil de planning.", False),
+    ],
+)
+def test_active_listening_markers(tagger, reply, expected):
+    tags = _tags(tagger, [K("On perd beaucoup de temps avec les plannings, c'est pénible."), C(reply)])
+    assert ("active_listening" in labels_in(tags, "u2")) is expected, labels_in(tags, "u2")
+
+
+@pytest.mark.parametrize(
+    "text,count",
+    [
+        ("Bonjour Madame Roux. Julien Martin, de chez Planéo.", 1),  # greeting + introduction: one act
+        ("Bonjour Madame Roux. Merci de me recevoir aujourd'hui.", 2),  # greeting, then thanks
+        ("Merci beaucoup Madame Roux. À jeudi alors, bonne journée.", 1),  # thanks and leave-taking
+    ],
+)
+def test_rapport_is_one_tag_per_act(tagger, text, count):
+    tags = _tags(tagger, [C(text)])
+    assert sum(1 for t in tags.tags if t.label == "rapport") == count
+
+
+def test_polite_reply_is_not_rapport(tagger):
+    tags = _tags(tagger, [K("Merci pour les explications."), C("Avec plaisir.")])
+    assert "rapport" not in labels_in(tags, "u2")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Il a seize gigas de mémoire vive, c'est-à-dire qu'il peut garder plusieurs logiciels ouverts sans "
+            "ralentir.",
+            True,
+        ),
+        # the explanation repeats the term: nothing is translated
+        ("Elle est à vitesse variable, c'est-à-dire que la vitesse du moteur varie.", False),
+        # an apposition without a verb names the term again
+        ("Il est sous Android Enterprise, c'est-à-dire une version professionnelle d'Android.", False),
+    ],
+)
+def test_technical_translation_explains_something(tagger, text, expected):
+    tags = _tags(tagger, [K("Il me faut un ordinateur qui ne rame pas."), C(text)])
+    assert ("technical_translation" in labels_in(tags, "u2")) is expected, labels_in(tags, "u2")
+
+
+def test_doubt_resolved_and_new_objection_in_one_turn(tagger):
+    tail = [
+        K("Ah, vu comme ça, ça me rassure. Par contre, j'ai trouvé une offre en ligne à neuf euros par mois.")
+    ]
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:13] + tail), "u14")
+    assert {"doubt_resolved", "objection"} <= got, got
+
+
+def test_repeated_reservation_is_discomfort_not_a_new_objection(tagger):
+    tail = [K("Je viens de vous dire qu'il faut que j'en parle à mon associé.")]
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:9] + tail), "u10")
+    assert "discomfort_signal" in got and "objection" not in got, got
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        ("Attendez, attendez. C'est quoi, un kVA ?", True),
+        ("Vous m'avez perdue avec vos sigles.", True),
+        ("Oui, c'est clair, merci.", False),
+    ],
+)
+def test_discomfort_markers(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+def test_sending_the_contract_is_a_next_step_after_agreement(tagger):
+    got = labels_in(
+        _tags(tagger, OBJECTION_CHAIN[:16] + [C("Je vous envoie le contrat par mail demain matin.")]), "u17"
+    )
+    assert "next_step" in got and "followup_action" not in got, got
+
+
+@pytest.mark.parametrize(
+    "answer,agreed",
+    [
+        ("D'accord.", True),  # a plain yes to the proposed step
+        ("D'accord, mais c'est trop cher pour nous.", False),  # "oui, mais …" is a reservation
+    ],
+)
+def test_plain_yes_to_a_proposed_step(tagger, answer, agreed):
+    turns = OBJECTION_CHAIN[:14] + [
+        C("Je vous propose une démonstration chez vous jeudi à dix heures."),
+        K(answer),
+    ]
+    assert ("agreement" in labels_in(_tags(tagger, turns), "u16")) is agreed
+
+
+def test_no_need_after_the_discovery(tagger):
+    """Late in a long interview the client reacts to the offer; a need-like sentence is not a need."""
+    tail = [C("Très bien."), K("Il nous faut aussi un outil simple pour les nouveaux.")]
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN + tail), "u20")
+    assert "need" not in got, got
+
+
+def test_cue_word_lists_hold_only_strings():
+    """YAML reads a bare `on` (or yes/no/off) as a boolean: every IN / NOT_IN list must hold words."""
+    from pipeline.tagging.resources import load_resources
+
+    bad = []
+
+    def walk(x, path):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k in ("IN", "NOT_IN") and any(not isinstance(w, str) for w in v):
+                    bad.append((path, v))
+                walk(v, path + [k])
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, path + [i])
+
+    walk(dict(load_resources().cues["labels"]), [])
+    assert not bad, bad

@@ -74,6 +74,16 @@ CASES = [
     ("C'est ce que nos clients préfèrent.", None),
     ("Oui mais elle a vingt ans, quand même.", None),
     ("On prend rendez-vous jeudi.", None),
+    # an imperative prompt after a fronted adverbial; a turn-final "j'imagine" asks for confirmation
+    ("Et aujourd'hui, expliquez-moi comment ça se passe, le nettoyage", "open"),
+    ("Le poêle à deux mille euros, c'était un prix sans la pose, j'imagine", "closed"),
+    ("Trois jours, oui, j'imagine bien.", None),
+    # "ou pas" offers the choice even when the sentence goes on; "que … ou pas" concedes
+    ("Alors, vous le prenez ou pas, le kit", "closed"),
+    ("Que vous le vouliez ou pas, la loi change en janvier.", None),
+    # an imperative after a greeting or a comma is not an inversion
+    ("Bonjour monsieur, installez-vous.", None),
+    ("Je vous prépare ça, installez-vous deux minutes.", None),
 ]
 
 
@@ -90,6 +100,22 @@ DECLARATIVE = [
     ("Vous pourrez suivre vos commandes depuis votre téléphone", None),
     ("Vous avez peur que le prix augmente", None),
     ("Je vous envoie le devis demain", None),
+    # a topic, then "vous" + clitic + a verb the tagger may miss; "ça vous" + predicate; "alors vous"
+    ("Et votre consommation d'électricité, vous la suivez", "closed"),
+    ("Et la plomberie ancienne, ça vous inquiète, ou pas trop", "closed"),
+    ("Alors vous avez déjà un système de guidage", "closed"),
+    ("Alors vous allez voir, c'est très simple.", None),
+    # "il y a" asks only as a relance ("Et …") without a final period
+    ("Et il y a autre chose qui vous fait hésiter", "closed"),
+    ("Et il y a une garantie de deux ans sur toutes les pièces.", None),
+    # long alternatives at the end of the turn
+    (
+        "C'est vraiment un plafond, sept cents, ou vous pourriez aller un peu au-delà si ça lui dure jusqu'au bac",
+        "closed",
+    ),
+    # impersonal "il" and a clause before the comma are no dislocated topic
+    ("Et donc au niveau des travaux, il faut compter trois semaines de chantier, à peu près.", None),
+    ("Les capteurs ne les remplacent pas, ils voient ce que les rondes ne peuvent pas voir.", None),
 ]
 
 
@@ -97,6 +123,38 @@ DECLARATIVE = [
 def test_declarative_question_without_qmark(nlp, rules, text, expected):
     """Turn-final statements addressed to the client are yes/no questions by intonation."""
     assert rules.declarative(toks(list(nlp(text)))).form == expected
+
+
+@pytest.mark.parametrize(
+    "text,words_before,after_question,expected",
+    [
+        # A "vous" statement that ends a long explanation sums it up ...
+        ("Vous gardez le côté carrelage.", 30, False, None),
+        ("Vous gardez le côté carrelage.", 4, False, "closed"),
+        # ... unless it opens with a connective or follows a question.
+        ("Et vous avez déjà un budget", 30, False, "closed"),
+        ("Vous avez eu une mauvaise expérience", 30, True, "closed"),
+    ],
+)
+def test_declarative_after_an_explanation(nlp, rules, text, words_before, after_question, expected):
+    got = rules.declarative(toks(list(nlp(text))), words_before=words_before, after_question=after_question)
+    assert got.form == expected
+
+
+@pytest.mark.parametrize(
+    "answer,form,rhetorical",
+    [
+        ("Parce que c'est le seul matériau qui se répare.", "open", True),  # "Pourquoi … ? Parce que …"
+        (
+            "Parce que la prochaine découpe, c'est dans deux mois.",
+            "closed",
+            False,
+        ),  # "Vous êtes sûre ? Parce que …"
+        ("Eh bien, c'est simple.", "closed", True),
+    ],
+)
+def test_rhetorical_answer_depends_on_the_question(rules, answer, form, rhetorical):
+    assert rules.is_rhetorical_answer(answer, form) is rhetorical
 
 
 @pytest.mark.slow

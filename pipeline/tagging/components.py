@@ -99,6 +99,7 @@ def make_sentences(nlp: Language, name: str) -> Any:
                 continue
             if tok.i == 0 or tok.i in starts or (prev_end and not tok.is_punct):
                 flags[tok.i, 0] = 1
+                prev_end = False  # "(rires) Oui." : the word after an opening bracket goes on the sentence
             if tok.text in _SENT_END or tok.text.endswith("?"):
                 prev_end = True
             elif not tok.is_punct:
@@ -122,10 +123,13 @@ def make_questions(nlp: Language, name: str, patterns_dir: str) -> Any:
                 continue
             sents = list(turn.sents)
             forms = [rules.classify(toks(list(sent))) for sent in sents]
+            before = 0
             for k, (sent, q) in enumerate(zip(sents, forms, strict=False)):
                 last = k == len(sents) - 1 or (forms[k + 1].form is not None)
                 if q.form is None and last and turn.label_ == "candidate" and q.rule == "no_cue":
-                    q = rules.declarative(toks(list(sent)))
+                    after_q = k > 0 and forms[k - 1].form is not None
+                    q = rules.declarative(toks(list(sent)), words_before=before, after_question=after_q)
+                before += sum(1 for t in sent if t.is_alpha)
                 if q.form:
                     out.append(Span(doc, sent.start, sent.end, label=q.form, span_id=q.rule))
         doc.spans["rg_questions"] = out
@@ -206,6 +210,7 @@ class ContextComponent:
                         nouns=nouns,
                         words=tuple(norm(t.text) for t in words),
                         has_digit=any(t.like_num or any(c.isdigit() for c in t.text) for t in words),
+                        toks=tuple((norm(t.text), norm(t.lemma_), t.pos_) for t in sent),
                     )
                 )
             del ti
@@ -216,12 +221,18 @@ class ContextComponent:
             cues_by_sent.setdefault(sent_index[sent_start], []).append(span)
         for si, spans in cues_by_sent.items():
             s = out[si]
+            # A local negative ("si je comprends bien" for "je comprends") cancels only the cues it overlaps.
+            local = [(x.label_[5:], x.start, x.end) for x in spans if x.label_.startswith("near:")]
             for span in spans:
                 label = span.label_
+                if label.startswith("near:"):
+                    continue
                 negative = label.startswith("not:")
                 base = label[4:] if negative else label
                 if negative:
                     s.negatives.add(base)
+                    continue
+                if any(lab == base and a < span.end and span.start < b for lab, a, b in local):
                     continue
                 s.cues.setdefault(base, []).append(
                     (span.id_, self.kinds.get((base, span.id_)), span.start, span.end, norm(span.text))
@@ -237,7 +248,8 @@ def cue_patterns(res: Resources, tokenizer: Any = None) -> list[dict[str, Any]]:
     patterns: list[dict[str, Any]] = []
     for label, spec in res.cues.get("labels", {}).items():
         for p in spec["patterns"]:
-            name = ("not:" + label) if p.get("negative") else label
+            neg = p.get("negative")
+            name = ("near:" + label) if neg == "local" else ("not:" + label) if neg else label
             for phrase in p.get("phrases", []):
                 text = str(phrase).replace("’", "'")
                 if tokenizer is not None and text.endswith("'"):

@@ -44,6 +44,8 @@ class Sent:
     nouns: frozenset[str]
     words: tuple[str, ...]
     has_digit: bool = False
+    # Every token of the sentence (doc index - tok_start): lowercased text, lemma, coarse POS.
+    toks: tuple[tuple[str, str, str], ...] = ()
     cues: dict[str, list[tuple[str, str | None, int, int, str]]] = field(default_factory=dict)
     negatives: set[str] = field(default_factory=set)
     probs: dict[str, float] = field(default_factory=dict)  # sentence classifier, when loaded
@@ -122,6 +124,11 @@ class _State:
         self.reservation_only = frozenset(settings.get("reservation_only_markers", ()))
         self.client_nouns: set[str] = set()
         self.candidate_nouns: set[str] = set()
+
+    @property
+    def phased(self) -> bool:
+        """Long enough for the position in the transcript to tell the phase of the interview."""
+        return self.n_turns >= int(self.settings.get("phase_min_turns", 12))
 
     def share(self, turn: int) -> float:
         return turn / max(1, self.n_turns - 1)
@@ -278,6 +285,17 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         if prev_cand
         else False
     )
+    # A proposed step or the summary of the deal (not an after-sale plan) can be accepted by a plain
+    # "d'accord" — unless the client goes on with a reservation ("d'accord, mais …").
+    prev_step = bool(prev_cand) and any(
+        _has_label(st, prev_cand[0].turn, lab) for lab in ("next_step", "agreement_summary")
+    )
+    reserved = any(x[0] != "autre" for t in ss for x in t.cues.get("objection", []))
+    # Once the client has agreed, fixing a date is scheduling; confirming the summary still counts.
+    if st.agreement_turn is not None and not (
+        prev_cand and _has_label(st, prev_cand[0].turn, "agreement_summary")
+    ):
+        prev_step = False
     first = ss[0] if ss else None
 
     # Agreement: an affirmative answer to a closing question / proposed next step.
@@ -292,8 +310,12 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 continue
             clear = any(x[0] == "accord_net" for x in s.cues["agreement"])
             # A plain "oui" answers the closing question only at the start of the turn.
-            if (prev_closing and (clear or k < 2)) or (
-                clear and (prev_next or (st.closing_asked and (prev_question or late)))
+            # A plain "d'accord" opening the turn also accepts a proposed step, a summary or a plan.
+            if (
+                (prev_closing and (clear or k < 2))
+                or (prev_next and clear)
+                or (prev_step and k == 0 and not reserved)
+                or (clear and st.closing_asked and (prev_question or late))
             ):
                 _add(st, "agreement", s, "accord_net" if clear else c[0], 0.8 if clear else 0.6)
                 agreed_here = True
@@ -301,14 +323,34 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                     st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
                 break
 
+    # Doubt resolved: a reassured client after an objection (clear cue), or a plain "d'accord"
+    # in a developed sentence right after the candidate's response. Looked at before new objections:
+    # a client often takes one doubt back and raises the next one in the same turn ("ça me rassure.
+    # Par contre, j'ai un autre devis").
+    resolved_at = -1
+    window = int(cfg.get("doubt_window", 4)) * 2
+    target = next((o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None)
+    if target is not None:
+        for s in ss:
+            c = s.hit("doubt_resolved")
+            relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
+            if c is None or ("objection" in s.cues and not relief):
+                continue
+            weak = c[0] == "acquiescement"
+            if weak and (target.responded_turn is None or s.n_words < 4 or ti - target.responded_turn > 2):
+                continue
+            _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
+            target.resolved = True
+            resolved_at = s.index
+            break
+
     # Objections (one per turn), once the candidate has presented something.
-    objection_done = False
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
     offer_ok = st.offer_made or not cfg.get("objection_after_offer", True)
     if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None and not agreed_here:
         for s in ss:
             c = s.hit("objection")
-            if c is None:
+            if c is None or s.index <= resolved_at:
                 continue
             if any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
                 continue  # "c'est beaucoup plus souple que ce que je croyais": relief, not a reservation
@@ -331,34 +373,14 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 break  # the client goes on about the same reservation: not a new objection
             a = _add(st, "objection", s, best[0], 0.7, attributes={"kind": kind})
             st.objections.append(_Objection(act=a, turn=ti, sent=s))
-            objection_done = True
             break
-
-    # Doubt resolved: a reassured client after an objection (clear cue), or a plain "d'accord"
-    # in a developed sentence right after the candidate's response.
-    if not objection_done:
-        window = int(cfg.get("doubt_window", 4)) * 2
-        target = next(
-            (o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None
-        )
-        if target is not None:
-            for s in ss:
-                c = s.hit("doubt_resolved")
-                relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
-                if c is None or ("objection" in s.cues and not relief):
-                    continue
-                weak = c[0] == "acquiescement"
-                if weak and (
-                    target.responded_turn is None or s.n_words < 4 or ti - target.responded_turn > 2
-                ):
-                    continue
-                _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
-                target.resolved = True
-                break
 
     # Needs (one per sentence), buying signals, comfort and discomfort (one per turn).
     # Needs: one per turn (the likeliest sentence); a turn that voices an objection states no need.
-    if not _has_label(st, ti, "objection"):
+    # Needs are stated in the discovery part; later the client reacts to the offer (reservations,
+    # questions, projections) rather than stating needs.
+    discovery = not st.phased or st.share(ti) <= float(cfg.get("need_max_share", 1.0))
+    if discovery and not _has_label(st, ti, "objection"):
         found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
         found.sort(key=lambda x: -x[0].probs.get("need", 0.5))
         second = float(cfg.get("need_second_min_p", 0.6))
@@ -378,6 +400,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         c = s.hit("comfort_signal")
         if c is None and any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
             c = s.cues["comfort_signal"][0]  # laughter is a sign of ease whatever the classifier says
+        if c is not None and c[0] == "confidence" and "objection" in s.cues:
+            continue  # "je vais être honnête : on a déjà un fournisseur" prefaces a reservation
         if c is not None and "discomfort_signal" not in s.cues:
             _add(st, "comfort_signal", s, c[0], 0.6)
             break
@@ -409,7 +433,9 @@ def _candidate_turn(
         if not s.form:
             continue
         nxt = ss[k + 1] if k + 1 < len(ss) else None
-        if nxt is not None and (rules.is_rhetorical_answer(nxt.text) or rules.is_rhetorical_frame(s.text)):
+        if nxt is not None and (
+            rules.is_rhetorical_answer(nxt.text, s.form) or rules.is_rhetorical_frame(s.text)
+        ):
             continue
         if (
             nxt is not None
@@ -426,18 +452,51 @@ def _candidate_turn(
         last_client = prev_client[-1]
         client_asked = "?" in last_client.text
         client_agreed = any(a.turn == last_client.turn and a.label == "agreement" for a in st.acts)
-        c = ss[0].cue("active_listening")
-        if c is not None and c[2] <= ss[0].tok_start + 2 and not client_asked and not client_agreed:
+        # Brief answers ("bien sûr", "ok") count only when they are the whole turn (a backchannel).
+        short_only = frozenset(cfg.get("active_listening_short_turn_only", ()))
+        turn_words = sum(s.n_words for s in ss)
+        backchannel = turn_words <= int(cfg.get("backchannel_max_words", 4))
+        # A stage direction before the words ("(rires) Je comprends.") does not move the start.
+        lead = 0
+        if ss[0].toks and ss[0].toks[0][0] in ("(", "["):
+            lead = next((k + 1 for k, t in enumerate(ss[0].toks) if t[0] in (")", "]")), 0)
+        c = next(
+            (
+                x
+                for x in (ss[0].cues.get("active_listening", []) if ss[0].cue("active_listening") else [])
+                if x[2] <= ss[0].tok_start + lead + 2 and (backchannel or x[0] not in short_only)
+            ),
+            None,
+        )
+        if c is not None and not client_asked and not client_agreed:
             _add(st, "active_listening", ss[0], c[0], 0.7, span=_cue_span(ss[0], c))
 
-    # Rapport: one per sentence.
+    # Rapport: one per act. Consecutive sentences of a turn that greet and introduce the candidate
+    # ("Bonjour Madame X. Julien Y, de Z.") or thank and take leave are one act; a sentence whose cue
+    # is of another kind (thanks after a greeting, an agenda) starts a new one.
+    run_kinds: set[str] | None = None
+    prev_index = -2
+    same_act = set(cfg.get("rapport_same_act", ("salutation", "presentation", "model")))
     for s in ss:
         c = s.hit("rapport")
         if c is None:
+            run_kinds = None
             continue
         if c[0] == "salutation" and 0.1 < st.share(ti) < 0.8:
             continue
+        if (
+            c[0] == "programme"
+            and st.phased
+            and st.share(ti) > float(cfg.get("rapport_agenda_max_share", 0.2))
+        ):
+            continue  # setting the agenda opens the meeting; later, "je vous propose" proposes the offer
+        kinds = {x[0] for x in s.cues.get("rapport", [])} or {c[0]}
+        if run_kinds is not None and s.index == prev_index + 1 and (kinds <= same_act or kinds <= run_kinds):
+            run_kinds |= kinds
+            prev_index = s.index
+            continue
         _add(st, "rapport", s, c[0], 0.6)
+        run_kinds, prev_index = set(kinds), s.index
 
     # Objection handling context: the most recent open objection.
     open_obj = next(
@@ -457,6 +516,7 @@ def _candidate_turn(
         if (
             c is not None
             and st.agreement_turn is None
+            and not (open_obj is not None and s.cue("objection_probe") is not None)
             and st.share(ti) >= float(cfg.get("closing_min_share", 0.35))
         ):
             _add(st, "closing_question", s, c[0], 0.7)
@@ -508,6 +568,12 @@ def _candidate_turn(
         if s.form == "open":
             continue
         c_need = s.hit("need_reformulation")
+        if c_need is None:
+            # An unambiguous restating marker ("si je comprends bien, …") needs no model confirmation.
+            sure = frozenset(cfg.get("reformulation_sure_markers", ()))
+            c_need = next((x for x in s.cues.get("need_reformulation", []) if x[0] in sure), None)
+            if "need_reformulation" in s.negatives:
+                c_need = None
         c_obj = s.cue("objection_reformulation")
         c_sum = s.cue("agreement_summary")
         if c_sum is not None and (st.agreement_turn is not None or st.closing_asked) and _key_points(s):
@@ -580,7 +646,7 @@ def _candidate_turn(
             cfg.get("reformulation_marker_max_offset", 6)
         ):
             continue
-        if not s.second_person and c_need[0] not in ("marqueur", "accuse_donc"):
+        if not s.second_person and c_need[0] not in ("marqueur", "marqueur_sur", "accuse_donc"):
             continue
         if c_need[0] == "accuse_donc" and not _restates(s, prev_client, sim, cfg):
             continue  # "d'accord, donc je vous propose…": an acknowledgement, not a restatement
@@ -611,8 +677,23 @@ def _candidate_turn(
                 break
 
     # Arguments and objection responses.
-    if open_obj is not None and not st.objections[-1].resolved:
-        body = [s for s in ss if not s.form and s.n_words >= int(cfg.get("min_words_response", 6))]
+    if open_obj is not None and not st.objections[-1].resolved and st.agreement_turn is None:
+        # Sentences that already do something else (greet or take leave, ask for the decision,
+        # acknowledge a buying signal, restate) do not answer the objection.
+        other = {
+            a.sent
+            for a in st.acts
+            if a.turn == ti
+            and a.label in ("rapport", "closing_question", "buying_signal_ack", "agreement_summary")
+        }
+        body = [
+            s
+            for s in ss
+            if not s.form
+            and s.n_words >= int(cfg.get("min_words_response", 6))
+            and s.index not in other
+            and s.cue("closing_question") is None
+        ]
         # In a turn that restates or probes the objection, the answer (if any) comes after that act;
         # a gift is a concession, not an answer; "…, j'imagine" is a question without its mark.
         handled = [
@@ -620,6 +701,8 @@ def _candidate_turn(
             for a in st.acts
             if a.turn == ti and (a.label.endswith("reformulation") or a.label == "objection_probe")
         ]
+        if handled and not cfg.get("response_in_handling_turn", True):
+            body = []  # a turn that restates or probes the reservation leaves the answer for later
         long_enough = int(cfg.get("min_words_response_after_probe", 10))
         body = [
             s
@@ -654,6 +737,11 @@ def _candidate_turn(
                 for x in s.cues.get(lab, [])
             )
         ]
+        handling = {"objection_response", "objection_reformulation", "objection_probe", "concession"}
+        if not cfg.get("argument_in_objection_handling", True) and any(
+            a.turn == ti and a.label in handling for a in st.acts
+        ):
+            pool = []  # tags.md: inside objection handling the answer is an objection_response
         done = False
         for s in pool:
             c = s.hit("argument")
@@ -679,24 +767,46 @@ def _candidate_turn(
                 st.offer_made = True
 
     # Examples, technical translations.
+    client_context = frozenset(cfg.get("example_needs_client_context", ()))
     for s in ss:
         c = s.hit("concrete_example")
+        if c is not None and c[0] in client_context:
+            # "ça fait / ça représente …" illustrates only with a figure in the client's own context.
+            c = next(
+                (x for x in s.cues["concrete_example"] if x[0] not in client_context),
+                c if (s.has_digit and s.second_person) else None,
+            )
         if c is not None and not s.form and s.n_words >= 5:
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
             break
+    restated = {a.sent for a in st.acts if a.turn == ti and a.label.endswith("reformulation")}
     for k, s in enumerate(ss):
         c = s.hit("technical_translation")
-        if c is None or s.form:
-            continue
-        if c[4].startswith("autrement") and s.second_person:
-            continue  # a restatement of the client, not a translation
+        if c is None or s.form or s.index in restated:
+            continue  # "autrement dit, vous …" restating the client is a reformulation
         # Something must come before the explanation: in the sentence, or the previous one.
         if c[2] <= s.tok_start + 1 and k == 0:
             continue
+        if c[0] != "model" and not _explains(s, c, cfg):
+            continue
         _add(st, "technical_translation", s, c[0], 0.55)
         st.offer_made = True
-        break
+        # What a specification changes for the client is a benefit: when it takes up a need the client
+        # stated, it is also an argument (outside objection handling, where it answers the objection).
+        handling = {"objection_response", "objection_reformulation", "objection_probe"}
+        if (
+            st.needs
+            and st.agreement_turn is None
+            and not _has_label(st, ti, "argument")
+            and not any(a.turn == ti and a.label in handling for a in st.acts)
+        ):
+            best, score = _best_need(st, s, sim)
+            if best is not None and score >= float(cfg.get("argument_from_translation_similarity", 1.0)):
+                _add(st, "argument", s, "rule:argument/translated_benefit", 0.5, links=[best])
+        n_translations = sum(1 for a in st.acts if a.turn == ti and a.label == "technical_translation")
+        if n_translations >= int(cfg.get("max_translations_per_turn", 1)):
+            break
     if any(s.has_digit and ({"euros", "euro", "€"} & set(s.words)) for s in ss):
         st.offer_made = True  # a price was given: reservations can follow
     if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > float(
@@ -710,11 +820,18 @@ def _candidate_turn(
             a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal", "need")
             for a in st.acts
         ) or any(w in _NEGATION for s in prev_client for w in s.words)
-        if reacted and st.offer_made:
+        # A pleased client (buying signal, doubt resolved, agreement) asks for no change of course.
+        pleased = any(
+            a.turn == prev_client[0].turn and a.label in ("buying_signal", "doubt_resolved", "agreement")
+            for a in st.acts
+        )
+        uneasy = any(a.turn == prev_client[0].turn and a.label == "discomfort_signal" for a in st.acts)
+        after_unease = frozenset(cfg.get("adjustment_after_discomfort_only", ()))
+        if reacted and not pleased and (st.offer_made or uneasy):
             for s in ss:
-                c = s.cue("adjustment")
-                if c is not None and not s.form:
-                    _add(st, "adjustment", s, c[0], 0.5)
+                cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
+                if cues and s.cue("adjustment") is not None and not s.form:
+                    _add(st, "adjustment", s, cues[0][0], 0.5)
                     break
 
     # Concessions, justified when a counterpart is asked in this turn (the next turn is checked later).
@@ -758,16 +875,20 @@ def _candidate_turn(
         if act_cue is None:
             continue
         kinds = {x[1] for x in s.cues["next_step"]}
-        has_action = any(x[0] == "action" for x in s.cues["next_step"])
+        has_action = any(x[0] in ("action", "document") for x in s.cues["next_step"])
         if not has_action:
             continue
-        if after_sale and s.hit("followup_action") is not None:
+        # Sending or bringing the contract, quote or proposal closes the sale: a next step even
+        # after the agreement ("je vous envoie le contrat demain matin").
+        document = any(x[0] == "document" for x in s.cues["next_step"])
+        if after_sale and s.hit("followup_action") is not None and not document:
             continue
         if any(a.sent == s.index and a.label in ("agreement_summary", "concession") for a in st.acts):
             continue  # a summary restates the terms; a gift is not the action proposed
+        n_steps = sum(1 for a in st.acts if a.turn == ti and a.label == "next_step")
         if (
             "date" in kinds
-            and not _has_label(st, ti, "next_step")
+            and n_steps < int(cfg.get("max_next_steps_per_turn", 1))
             and (st.closing_asked or st.share(ti) > 0.5)
         ):
             _add(st, "next_step", s, "action_date", 0.6)
@@ -775,6 +896,10 @@ def _candidate_turn(
         n_follow = 0
         for s in ss:
             c = s.hit("followup_action")
+            if any(a.sent == s.index and a.label == "next_step" for a in st.acts):
+                continue  # the contract or quote sent to close is the next step, not an after-sale action
+            if c is not None and s.cue("feedback_question") is not None:
+                continue
             if c is not None and n_follow < 2 and s.form != "open":
                 _add(st, "followup_action", s, c[0], 0.6)
                 n_follow += 1
@@ -818,6 +943,33 @@ def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mappi
     thr = float(cfg.get("restate_min_similarity", 0.25))
     sim.prepare([c.index for c in prev_client] + [s.index])
     return max(sim.score(s, c) for c in prev_client) >= thr
+
+
+_CONTENT_POS = frozenset(["NOUN", "PROPN", "VERB", "ADJ", "NUM"])
+
+
+def _explains(s: Sent, c: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]) -> bool:
+    """The words after a translation marker say something new (tags.md: a synonym or a category
+    alone is not enough): ``translation_min_new_lemmas`` content lemmas absent before the marker
+    ("vitesse variable, c'est-à-dire que la vitesse varie" adds nothing); an apposition without a
+    verb ("c'est-à-dire une CN") names the term again; a definition ("la franchise, c'est la part
+    qui reste à votre charge") must speak of the client."""
+    if not s.toks:
+        return True
+    cut = max(0, c[2] - s.tok_start)
+    end = max(cut, c[3] - s.tok_start)
+    # Words compared by their first letters: "vitesse variable" is not explained by "la vitesse varie".
+    before = {lem[:4] for _t, lem, pos in s.toks[:cut] if pos in _CONTENT_POS}
+    after = [(t, lem, pos) for t, lem, pos in s.toks[end:]]
+    new = {lem for _t, lem, pos in after if pos in _CONTENT_POS and lem[:4] not in before and len(lem) > 2}
+    if len(new) < int(cfg.get("translation_min_new_lemmas", 2)):
+        return False
+    apposition = frozenset(cfg.get("translation_apposition_markers", ()))
+    if c[4] in apposition and not any(pos in ("VERB", "AUX") for _t, _l, pos in after):
+        return False
+    if c[0] in frozenset(cfg.get("translation_needs_client", ())):
+        return any(t in _SECOND_PERSON for t, _l, _p in after)
+    return True
 
 
 def _key_points(s: Sent) -> bool:

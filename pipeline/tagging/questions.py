@@ -87,6 +87,10 @@ class QuestionRules:
         self.echo = s("echo_reactions")
         self.topic = s("elliptic_topic_words")
         self.rhetorical = tuple(norm(x) for x in lex.get("rhetorical_answer_starts", []))
+        self.rhetorical_open = tuple(norm(x) for x in lex.get("rhetorical_answer_starts_open_only", []))
+        self.impersonal = s("impersonal_verbs")
+        self.decl_max_before = int(lex.get("declarative_max_preceding_words", 1000))
+        self.decl_connectives = s("declarative_connectives")
         self.decl_subjects = tuple(norm(x) for x in lex.get("declarative_subjects", []))
         self.decl_clitics = s("declarative_object_clitics")
         self.decl_proposals = tuple(norm(x) for x in lex.get("declarative_proposals", []))
@@ -118,9 +122,14 @@ class QuestionRules:
         t = norm(sentence_text).strip(" ,.…-")
         return any(t.startswith(p) for p in self.rhetorical_frames)
 
-    def is_rhetorical_answer(self, sentence_text: str) -> bool:
-        """True when a sentence starts like the speaker answering their own question."""
+    def is_rhetorical_answer(self, sentence_text: str, form: str | None = "open") -> bool:
+        """True when a sentence starts like the speaker answering their own question.
+
+        Some starts answer only a wh-question ("pourquoi … ? Parce que …"); after a yes/no question
+        they justify asking ("Vous êtes sûre ? Parce que …"): ``form`` is the question's form."""
         t = norm(sentence_text).strip(" ,.…-")
+        if form == "open" and any(t.startswith(p) for p in self.rhetorical_open):
+            return True
         return any(t.startswith(p) for p in self.rhetorical)
 
     # ------------------------------------------------------------------ main rule
@@ -167,15 +176,19 @@ class QuestionRules:
             if self._has(p, flat) and (has_q or any(w in self.wh for w in words) or "qu'" in words):
                 return QuestionForm("closed", "proposal_wh")
 
-        # Imperative prompt: "racontez-moi", "parlez-moi de", "dites-moi si" (closed).
-        if tokens[f].text in self.telling or tokens[f].lemma in self.telling:
-            nxt = words[f + 1 : f + 4]
+        # Imperative prompt: "racontez-moi", "parlez-moi de", "dites-moi si" (closed), at the start or
+        # after a fronted adverbial ("Et aujourd'hui, expliquez-moi comment…").
+        heads = [f] + [k + 1 for k in range(f, min(len(words) - 1, f + 6)) if words[k] in {",", ":"}][:1]
+        for h in heads:
+            if not (tokens[h].text in self.telling or tokens[h].lemma in self.telling):
+                continue
+            nxt = words[h + 1 : h + 4]
             if nxt and (
                 nxt[0] in {"-moi", "-nous", "moi", "nous", "de", "du", "des"} or nxt[0].startswith("-m")
             ):
                 if "si" in nxt[1:] or "s'" in nxt[1:]:
                     return QuestionForm("closed", "imperative_si")
-                if tokens[f].pos in _VERBAL or nxt[0].startswith("-"):
+                if tokens[h].pos in _VERBAL or nxt[0].startswith("-"):
                     return QuestionForm("open", "imperative_prompt")
 
         # Polite frame around a telling verb: "vous pourriez me détailler", "pouvez-vous me dire comment".
@@ -259,6 +272,17 @@ class QuestionRules:
                 return QuestionForm("closed", "asking_whether") if has_q else QuestionForm(None, "reported")
             return self._alternative(words, i, "open", "wh_in_situ")
 
+        # "vous le prenez ou pas, le kit", "vous la prenez ou pas parce que …": the option is offered
+        # even when the sentence goes on.
+        if (
+            "vous" in words
+            and words[f] not in {"que", "qu'"}  # "que vous le vouliez ou pas, …" concedes
+            and any(words[k : k + 2] == ["ou", "pas"] for k in range(len(words) - 1))
+        ):
+            k = next(k for k in range(len(words) - 1) if words[k : k + 2] == ["ou", "pas"])
+            if k + 2 == len(words) or words[k + 2] in {",", "?", "parce", "."}:
+                return QuestionForm("closed", "alternative_ou_pas")
+
         # Tag questions: "…, c'est bien ça ?", "…, non ?".
         tail = flat + (" ?" if has_q else "")
         for t in self.tags:
@@ -287,13 +311,20 @@ class QuestionRules:
             return QuestionForm("closed", "alternative")
         return QuestionForm(None, "no_cue")
 
-    def declarative(self, tokens: Sequence[Tok]) -> QuestionForm:
+    def declarative(
+        self, tokens: Sequence[Tok], words_before: int = 0, after_question: bool = False
+    ) -> QuestionForm:
         """A yes/no question by intonation only, as ASR writes it without "?": call it on the last
-        sentence of a candidate turn. "vous avez un budget", "ça vous va", "on part sur la formule Pro"."""
+        sentence of a candidate turn. "vous avez un budget", "ça vous va", "on part sur la formule Pro".
+
+        ``words_before``: words of the turn before this sentence; ``after_question``: the sentence
+        before it is a question. A plain "vous …" statement that ends a long explanation sums it up
+        ("… Vous gardez le côté carrelage."); it asks only when it opens with a connective ("Et …",
+        "Alors …") or follows a question."""
         words = [t.text for t in tokens]
         flat = self._flat([w for w in words if w not in {"?", "!", "."}]).strip(" ,")
         content = [i for i, t in enumerate(tokens) if any(ch.isalnum() for ch in t.text)]
-        if not content or len(content) > self.decl_max_words + 4:
+        if not content or len(content) > self.decl_max_words + 16:
             return QuestionForm(None, "no_cue")
         f = next((i for i in content if words[i] not in self.markers), None)
         if f is None:
@@ -304,24 +335,37 @@ class QuestionRules:
                 return QuestionForm("closed", "declarative_proposal")
         # Options offered at the end of the turn: "c'est le volume ou la date qui vous inquiète",
         # "…, ou pas". The client is left to pick one.
-        if len(content) <= self.decl_max_words + 8 and not any(
-            self._has(b, flat) for b in self.decl_alt_blockers
-        ):
+        if not any(self._has(b, flat) for b in self.decl_alt_blockers):
             tail = [w for w in words[f:] if w not in {"?", "!", "."}]
             if tail[-2:] == ["ou", "pas"] and len(content) > 3:
                 return QuestionForm("closed", "declarative_ou_pas")
+            # "…, ou pas trop", "…, ou plutôt …": the option comes after a comma near the end.
+            if (
+                any(tail[k : k + 2] == [",", "ou"] for k in range(len(tail) - 4, len(tail) - 1))
+                and len(content) > 3
+            ):
+                return QuestionForm("closed", "declarative_ou_pas")
             if "ou" in tail[2:-1] and any(head.startswith(x) for x in self.decl_alt_starts):
                 return QuestionForm("closed", "declarative_alternative")
+        if len(content) > self.decl_max_words + 4:
+            return QuestionForm(None, "no_cue")
         if any(self._has(b, flat) for b in self.decl_blockers):
             return QuestionForm(None, "declarative_statement")
         if any(w in self.first_person for w in words[f : f + 3]) or words[f] in {"je", "j'"}:
             return QuestionForm(None, "first_person")
+        if (
+            words_before > self.decl_max_before
+            and not after_question
+            and words[content[0]] not in self.decl_connectives
+        ):
+            return QuestionForm(None, "declarative_statement_after_explanation")
         # "vous" + (clitics) + finite present/past verb, near the start (a dislocated topic may precede).
         start = f
         for k in range(f, len(words)):
             if words[k] in {",", ":"} and k < len(words) - 1:
                 start = k + 1
                 break
+        connective = words[content[0]] in self.decl_connectives
         for begin in dict.fromkeys([f, start]):
             if begin >= len(words):
                 continue
@@ -332,11 +376,36 @@ class QuestionRules:
                 while j < len(words) and words[j] in self.decl_clitics and tokens[j].pos not in _VERBAL:
                     j += 1
                 short = len(content) <= self.decl_max_words
-                if short and j < len(tokens) and tokens[j].pos in _VERBAL and "Fut" not in tokens[j].morph:
+                # The tagger often misses a verb after "vous" ("vous la suivez"): "-ez" is one; after
+                # "ça vous" the predicate may be read as an adjective ("ça vous inquiète").
+                verb = j < len(tokens) and (
+                    tokens[j].pos in _VERBAL
+                    or (words[begin] == "vous" and words[j].endswith("ez"))
+                    or (words[begin] != "vous" and tokens[j].pos == "ADJ")
+                )
+                if short and verb and "Fut" not in tokens[j].morph:
                     return QuestionForm("closed", "declarative_vous")
+            # "Et il y a autre chose qui vous gêne": a relance without a final period.
+            if (
+                connective
+                and words[begin : begin + 3] == ["il", "y", "a"]
+                and words[-1] not in {".", "!", "…"}
+                and len(content) <= self.decl_max_words + 4
+            ):
+                return QuestionForm("closed", "declarative_il_y_a")
             if words[begin] in {"il", "elle", "ils", "elles"} and begin != f:
-                # "votre associé, il est d'accord" — a dislocated topic taken up by a pronoun.
+                # "votre associé, il est d'accord" — a dislocated topic taken up by a pronoun. The topic
+                # has no verb (else it is a clause: "les capteurs ne les remplacent pas, ils voient…"),
+                # and "il faut", "il y a" are impersonal, not a topic taken up.
                 j = begin + 1
+                topic_verb = any(tokens[k].pos in _VERBAL for k in range(f, begin))
+                impersonal = (
+                    words[begin] == "il"
+                    and j < len(words)
+                    and (words[j] in self.impersonal or tokens[j].lemma in self.impersonal)
+                )
+                if topic_verb or impersonal:
+                    continue
                 if j < len(tokens) and tokens[j].pos in _VERBAL and "Fut" not in tokens[j].morph:
                     return QuestionForm("closed", "declarative_dislocated")
         del head
@@ -380,7 +449,12 @@ class QuestionRules:
             if prev.text in {"est-ce"}:
                 continue
             if w in self.imp_ambiguous:
-                first = i - 1 == f or (i - 2 >= 0 and words[i - 2] in {"ne", "n'"} and i - 2 == f)
+                # The verb opens the sentence or a clause after a comma ("Bonjour monsieur, installez-vous").
+                first = (
+                    i - 1 == f
+                    or (i - 2 >= 0 and words[i - 2] in {"ne", "n'"} and i - 2 == f)
+                    or (i - 2 >= 0 and words[i - 2] in {",", ":"})
+                )
                 if first and (prev.text in self.imp_verbs or prev.lemma in self.imp_verbs):
                     continue
                 if i + 1 < len(words) and words[i + 1] in self.imp_pronouns:

@@ -15,7 +15,7 @@ from .resources import DEFAULT_DIR, Resources, load_resources
 log = logging.getLogger(__name__)
 
 STAGE = "tag"
-STAGE_VERSION = "2"  # 2: objection chain context, lexicons, turn-final alternatives
+STAGE_VERSION = "3"  # 3: general patterns (round 3); 2: objection chain context, lexicons
 CLASSIFIER_FILE = "sentence_classifier.npz"
 
 
