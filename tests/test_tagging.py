@@ -620,3 +620,107 @@ def test_cue_word_lists_hold_only_strings():
 
     walk(dict(load_resources().cues["labels"]), [])
     assert not bad, bad
+
+
+# ---------------------------------------------------------------- round 4: the objection chain across authors
+
+
+@pytest.mark.parametrize(
+    "answer,agreed",
+    [
+        ("Oui, allez, je le prends.", True),
+        # A turn that opens with a refusal accepts nothing, even with "je prends" further on.
+        ("Non, non. Là, tout de suite, je ne le prends pas sans en parler.", False),
+        ("(rires) Ah non, pas à moi, celle-là. Je prends le temps d'y penser.", False),
+        # "si je prends…", "je ne sais même pas si…": a hypothesis, not an acceptance.
+        ("Je ne sais même pas si je le prends, honnêtement.", False),
+    ],
+)
+def test_refusal_is_not_an_agreement(tagger, answer, agreed):
+    turns = OBJECTION_CHAIN[:14] + [
+        C("On part sur la formule Sérénité, je vous prépare le contrat ?"),
+        K(answer),
+    ]
+    assert ("agreement" in labels_in(_tags(tagger, turns), "u16")) is agreed
+
+
+@pytest.mark.parametrize(
+    "reply,restated",
+    [
+        # "vous" + a verb of opinion, feeling or hindrance restates the reservation.
+        ("Vous le trouvez cher pour ce que c'est, et vous préférez d'abord en parler à votre associé.", True),
+        ("Donc vous pensez qu'on n'aura pas de résultat avant plusieurs mois.", True),
+        ("Vous avez l'impression que c'est beaucoup pour un service que vous ne voyez pas encore.", True),
+        # A hypothesis put to the client ("si vous…, je…") is an offer, not a restatement.
+        ("Si vous prenez le contrat sur trois ans, je vous bloque le tarif de neuf cents euros.", False),
+    ],
+)
+def test_objection_restated_with_vous_and_an_opinion_verb(tagger, reply, restated):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [C(reply)]), "u9")
+    assert ("objection_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "text,objection",
+    [
+        # The client only repeats what was said: the same reservation, not a new objection.
+        ("Je vous ai dit, pas avant mars.", False),
+        ("Je vous dis que je n'ai pas le temps en ce moment.", False),
+        # A named obstacle or a conditional refusal is a reservation.
+        ("Ça, c'est encore un problème : si je dois refaire l'électricité, c'est mort.", True),
+    ],
+)
+def test_repeated_or_named_reservation(tagger, text, objection):
+    tail = [C("Je comprends. Et vous démarreriez quand, idéalement ?"), K(text)]
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + tail), "u9")
+    assert ("objection" in got) is objection, got
+
+
+def test_relief_after_a_concession_is_doubt_resolved_not_agreement(tagger):
+    """Without a closing question, "là ça me va mieux" after a gift takes the doubt back."""
+    turns = OBJECTION_CHAIN[:12] + [
+        C("Je vous offre les trois premiers mois, et en évitant une seule panne le service est remboursé."),
+        K("Ah, si vous faites un geste, là ça me va mieux."),
+    ]
+    got = labels_in(_tags(turns=turns, tagger=tagger), "u14")
+    assert "doubt_resolved" in got and "agreement" not in got, got
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        ("Je vous ai déjà dit que ce n'était pas le moment.", True),  # the client repeats himself
+        # Announcing a reservation is not irritation.
+        ("Par contre, je vous arrête tout de suite sur un point.", False),
+    ],
+)
+def test_discomfort_repeat_and_announcement(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+@pytest.mark.parametrize(
+    "turns,turn_id",
+    [
+        # The new price of a gift is a concession, not an example.
+        (
+            OBJECTION_CHAIN[:8]
+            + [C("Je peux vous faire dix pour cent, ça fait huit cent dix euros pour vous.")],
+            "u9",
+        ),
+        # The seller introducing herself tells no customer story.
+        (
+            [C("Bonjour, Nathalie Roux, technicienne conseil chez Thermia Services, merci de me recevoir.")]
+            + OBJECTION_CHAIN[1:8],
+            "u1",
+        ),
+    ],
+)
+def test_no_concrete_example_in_a_gift_or_the_introduction(tagger, turns, turn_id):
+    assert "concrete_example" not in labels_in(_tags(tagger, turns), turn_id)
+
+
+def test_alternative_question_about_the_reservation_is_a_probe(tagger):
+    reply = C("C'est le prix qui vous gêne, ou le fait de payer avant d'avoir vu un résultat ?")
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [reply]), "u9")
+    assert "objection_probe" in got and "objection_reformulation" not in got, got

@@ -303,10 +303,29 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     prev_question = bool(prev_cand) and any(x.form for x in prev_cand)
     agreed_here = False
     late = st.share(ti) >= float(cfg.get("agreement_min_share", 0.6))
-    if first is not None and n_agree < int(cfg.get("max_agreements", 2)):
+    # A turn that opens with a refusal ("Non, non. Pas pour l'instant. Je ne sais même pas si je
+    # prends l'ordinateur", "(rires) Ah non, pas à moi") accepts nothing, whatever follows.
+    openers = frozenset(cfg.get("agreement_refusal_openers", ()))
+    refused = first is not None and bool(openers & set(first.words[:3])) and "oui" not in first.words[:3]
+    # While an answered objection is still open, relief without a closing question ("si vous faites
+    # un geste, là ça me va mieux") takes the doubt back: a doubt_resolved, not the agreement.
+    window = int(cfg.get("doubt_window", 4)) * 2
+    pending = next((o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None)
+    relief_first = (
+        cfg.get("relief_before_agreement", False)
+        and not prev_closing
+        and pending is not None
+        and (
+            pending.responded_turn is not None
+            or (bool(prev_cand) and _has_label(st, prev_cand[0].turn, "concession"))
+        )
+    )
+    if first is not None and n_agree < int(cfg.get("max_agreements", 2)) and not refused:
         for k, s in enumerate(ss[:4]):
             c = s.cue("agreement")
             if c is None or "objection" in s.cues:
+                continue
+            if relief_first and any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
                 continue
             clear = any(x[0] == "accord_net" for x in s.cues["agreement"])
             # A plain "oui" answers the closing question only at the start of the turn.
@@ -328,7 +347,6 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # a client often takes one doubt back and raises the next one in the same turn ("ça me rassure.
     # Par contre, j'ai un autre devis").
     resolved_at = -1
-    window = int(cfg.get("doubt_window", 4)) * 2
     target = next((o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None)
     if target is not None:
         for s in ss:
@@ -360,6 +378,12 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 continue  # a client's open question is a request for information, unless it voices a reservation
             if c[0] != "model" and not strong and not (set(s.words) & _NEGATION):
                 continue  # "mais bon" alone is not a reservation
+            if (
+                c[0] != "model"
+                and not strong
+                and s.probs.get("objection", 1.0) < float(cfg.get("objection_weak_cue_min_p", 0.0))
+            ):
+                continue  # "oui mais …", "je sais pas si …": a hedge, a reservation only if the model agrees
             best = strong[0] if strong else c
             kind = best[1] or (cues[0][1] if cues else None) or "other"
             current = st.objections[-1] if st.objections else None
@@ -535,6 +559,8 @@ def _candidate_turn(
         # A question that restates the reservation ("vous avez peur que…, c'est ça ?") is its
         # reformulation, unless it also digs ("c'est plutôt A ou B ?", "qu'est-ce qui vous inquiète ?").
         restating = s.cue("objection_reformulation") is not None and probe_cue is None
+        if _asks_which_cause(s, cfg):
+            restating = False  # "c'est le total qui vous gêne, ou de payer avant ?" digs: a probe
         if (
             open_obj is not None
             and not probed_here
@@ -581,6 +607,8 @@ def _candidate_turn(
                 _add(st, "agreement_summary", s, c_sum[0], 0.65)
             continue
         just_objected = bool(prev_client) and open_obj is not None and open_obj.turn == prev_client[0].turn
+        if open_obj is not None and _asks_which_cause(s, cfg):
+            c_obj = None  # an alternative about the reservation asks which cause: the probe loop took it
         if (
             open_obj is not None
             and not open_obj.reformulated
@@ -617,7 +645,16 @@ def _candidate_turn(
             )
         ):
             # The candidate restates a reservation we missed: the previous client turn held an objection.
-            target = max(prev_client, key=lambda x: (x.probs.get("objection", 0.0), x.n_words))
+            # A client sentence that confirms or asks to buy ("voilà, exactement", "vous pourriez nous
+            # prêter deux bureaux ?") is not the reservation.
+            pool = [
+                x
+                for x in prev_client
+                if not any(k in x.cues for k in ("agreement", "buying_signal", "doubt_resolved"))
+            ]
+            if not pool and cfg.get("restated_objection_skips_confirmations", False):
+                continue
+            target = max(pool or prev_client, key=lambda x: (x.probs.get("objection", 0.0), x.n_words))
             kind = next((x[1] for x in target.cues.get("objection", []) if x[1]), None) or "other"
             a = _add(
                 st,
@@ -776,6 +813,10 @@ def _candidate_turn(
                 (x for x in s.cues["concrete_example"] if x[0] not in client_context),
                 c if (s.has_digit and s.second_person) else None,
             )
+        if c is not None and any(x[0] == "geste" for x in s.cues.get("concession", [])):
+            c = None  # "je peux vous faire dix pour cent, ça fait six mille": the new price of a gift
+        if c is not None and st.share(ti) < float(cfg.get("example_min_share", 0.0)):
+            c = None  # the introduction ("technicienne chez Thermia") tells no customer story yet
         if c is not None and not s.form and s.n_words >= 5:
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
@@ -934,6 +975,14 @@ def _candidate_turn(
 def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, int, int, int]:
     """Token span of a cue (character offsets are recomputed from tokens by the tagger)."""
     return (c[2], c[3], -1, -1)
+
+
+def _asks_which_cause(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """A question offering alternatives ("… le prix, ou l'installation ?", "ça vous inquiète, ou pas ?")."""
+    if not cfg.get("objection_alternative_is_probe", False) or not s.form:
+        return False
+    # The question rules miss long second members ("…, ou le fait de payer avant d'avoir vu un résultat ?").
+    return s.qrule.startswith("alternative") or (s.form == "closed" and "ou" in s.words)
 
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
