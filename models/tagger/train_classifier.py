@@ -1,7 +1,8 @@
 """Entraîne le classifieur de phrases du tagueur sur les fichiers gold (format de spec/tags.md).
 
 Usage (depuis la racine du dépôt) :
-    OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py models/corpus/dev models/corpus/dev2
+    OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py \
+        models/corpus/dev models/corpus/dev2 models/corpus/dev3 models/corpus/dev4
 
 Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions sont réunies, dans l'ordre donné.
 
