@@ -43,9 +43,8 @@ import re
 import subprocess
 import sys
 import time
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -56,9 +55,12 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.align import join_words  # noqa: E402
 from pipeline.evaluation import LabelScore, averages, read_gold, score_turn_level  # noqa: E402
-from pipeline.formats import read_transcript  # noqa: E402
+from pipeline.formats import read_rttm, read_transcript  # noqa: E402
 from pipeline.serialize import from_dict  # noqa: E402
 from pipeline.types import TAG_LABELS, TagSet, Transcript  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_speech import normalise, to_annotation  # noqa: E402  (same WER normalisation and DER input as the speech benchmark)
 
 DEV = ROOT / "models" / "corpus" / "dev"
 DEFAULT_SESSIONS = (DEV / "b2b-tech-produit-01.json", DEV / "b2c-service-service-01.json")
@@ -256,13 +258,6 @@ def locate(turns: Sequence[GoldTurn], t: float, role: str | None = None) -> tupl
 # --------------------------------------------------------------------------- WER
 
 
-def normalise(text: str) -> str:
-    """Lowercase, punctuation stripped (hyphens split, elision apostrophe kept on its word)."""
-    text = unicodedata.normalize("NFC", text.lower()).replace("’", "'")
-    text = re.sub(r"[^\w'\s-]", " ", text).replace("-", " ").replace("'", "' ")
-    return " ".join(text.split())
-
-
 def asr_words(asr_json: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The recognised words of a session ``asr.json``, in time order."""
     words = [w for seg in asr_json["segments"] for w in seg.get("words", [])]
@@ -351,24 +346,6 @@ def timing_check(turns: Sequence[GoldTurn], words: Sequence[Mapping[str, Any]]) 
 # --------------------------------------------------------------------------- diarization
 
 
-def _annotation(segments: Iterable[tuple[float, float, str]]) -> Any:
-    from pyannote.core import Annotation, Segment
-
-    ann = Annotation()
-    for i, (s, e, who) in enumerate(segments):
-        ann[Segment(s, e), i] = who
-    return ann
-
-
-def _rttm_segments(path: Path) -> list[tuple[float, float, str]]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        f = line.split()
-        if len(f) >= 8 and f[0] == "SPEAKER":
-            out.append((float(f[3]), float(f[3]) + float(f[4]), f[7]))
-    return out
-
-
 def der_components(ref_rttm: Path, hyp_rttm: Path, duration: float) -> dict[str, float]:
     """DER components in seconds (pyannote.metrics, collar 0.25, overlap scored, whole file)."""
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
@@ -377,8 +354,8 @@ def der_components(ref_rttm: Path, hyp_rttm: Path, duration: float) -> dict[str,
 
     metric = DiarizationErrorRate(collar=COLLAR, skip_overlap=False)
     detail = metric(
-        _annotation(_rttm_segments(ref_rttm)),
-        _annotation(_rttm_segments(hyp_rttm)),
+        to_annotation(read_rttm(ref_rttm).segments),
+        to_annotation(read_rttm(hyp_rttm).segments),
         uem=Timeline([Segment(0.0, duration)]),
         detailed=True,
     )
@@ -397,13 +374,13 @@ def der(c: Mapping[str, float]) -> float:
 
 def speaker_roles(ref_rttm: Path, hyp_rttm: Path) -> dict[str, str]:
     """Each diarized speaker label -> the gold role it overlaps most in time."""
-    ref = _rttm_segments(ref_rttm)
+    ref = read_rttm(ref_rttm).segments
     overlap: dict[str, Counter[str]] = defaultdict(Counter)
-    for hs, he, who in _rttm_segments(hyp_rttm):
-        for rs, re_, role in ref:
-            d = min(he, re_) - max(hs, rs)
+    for h in read_rttm(hyp_rttm).segments:
+        for r in ref:
+            d = min(h.end, r.end) - max(h.start, r.start)
             if d > 0:
-                overlap[who][role] += d
+                overlap[h.speaker][r.speaker] += d
     return {who: c.most_common(1)[0][0] for who, c in overlap.items() if c}
 
 

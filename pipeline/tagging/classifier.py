@@ -145,14 +145,6 @@ def fit_logistic_multi(
     return coef, bias
 
 
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 400, lr: float = 0.5
-) -> tuple[np.ndarray, float]:
-    """Class-balanced L2 logistic regression of one label (see :func:`fit_logistic_multi`)."""
-    coef, bias = fit_logistic_multi(x, y.reshape(-1, 1).astype(float), l2=l2, iters=iters, lr=lr)
-    return coef[:, 0], float(bias[0])
-
-
 def train(
     rows: Mapping[str, tuple[np.ndarray, Mapping[str, np.ndarray]]],
     feature_names: Sequence[str],

@@ -347,7 +347,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # a client often takes one doubt back and raises the next one in the same turn ("ça me rassure.
     # Par contre, j'ai un autre devis").
     resolved_at = -1
-    target = next((o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None)
+    target = pending  # the agreement step above resolves no objection: still the latest open one
     if target is not None:
         for s in ss:
             c = s.hit("doubt_resolved")
