@@ -559,10 +559,37 @@ def evaluate_miam(miam_path: str | Path, tagger: Any, limit: int | None = None) 
     return MiamResult(utterances=len(utts), questions=sum(gold), tp=tp, fp=fp)
 
 
-def evaluate_gold_dir_cv(gold_dir: str | Path | Sequence[str | Path], tagger: Any) -> EvalResult:
-    """Leave-one-session-out: the sentence classifier is retrained without the session it tags.
+def cv_groups(sessions: Sequence[GoldSession], group_pattern: str | None = None) -> list[str]:
+    """The cross-validation fold of each session.
 
-    The honest figure for a tagger whose classifier was trained on the same gold files.
+    Without a pattern each session is its own fold (leave-one-session-out). With a regular expression, the
+    sessions whose id gives the same match (its first group when it has one) share a fold, so a whole author
+    is left out at once (``(d\\d-[a-z])\\d+$`` for the corpus's ``…-d3-a1`` names); a session that does not
+    match falls in the fold of its folder.
+    """
+    if not group_pattern:
+        return [s.session_id for s in sessions]
+    try:
+        rx = re.compile(group_pattern)
+    except re.error as exc:
+        raise InputError(
+            f"The fold pattern {group_pattern!r} is not a valid regular expression ({exc}).",
+            "Give a Python regular expression, e.g. --cv-group '(d\\d-[a-z])\\d+$'.",
+        ) from exc
+    out = []
+    for s in sessions:
+        m = rx.search(s.session_id)
+        out.append((m.group(1) if m.groups() else m.group(0)) if m else f"folder:{Path(s.path).parent}")
+    return out
+
+
+def evaluate_gold_dir_cv(
+    gold_dir: str | Path | Sequence[str | Path], tagger: Any, group_pattern: str | None = None
+) -> EvalResult:
+    """Cross-validation: each fold is tagged by a sentence classifier retrained without it.
+
+    The honest figure for a tagger whose classifier was trained on the same gold files. Folds are single
+    sessions, or groups of sessions (e.g. one author's) given by ``group_pattern`` (see :func:`cv_groups`).
     ``tagger`` must have the encoder (``use_encoder=True``).
     """
     from .tagging import LABELS, tag_transcript
@@ -573,14 +600,20 @@ def evaluate_gold_dir_cv(gold_dir: str | Path | Sequence[str | Path], tagger: An
             "Cross-validation needs the sentence encoder.", "Do not pass --no-encoder with --cv."
         )
     sessions = [read_gold(p) for p in gold_files_many(gold_dir)]
+    groups = cv_groups(sessions, group_pattern)
     data = [session_data(s, tagger) for s in sessions]
     ctx = tagger.nlp.get_pipe("rolegrid_context")
     saved = ctx.classifier
     tagsets = []
     try:
-        for k, sess in enumerate(sessions):
-            ctx.classifier = fit([d for j, d in enumerate(data) if j != k], tagger)
+        models = {
+            g: fit([d for d, h in zip(data, groups, strict=True) if h != g], tagger)
+            for g in dict.fromkeys(groups)
+        }
+        for sess, g in zip(sessions, groups, strict=True):
+            ctx.classifier = models[g]
             tagsets.append(tag_transcript(sess.transcript, tagger))
     finally:
         ctx.classifier = saved
+    log.info("cross-validation: %d sessions in %d folds", len(sessions), len(models))
     return evaluate_sessions(sessions, tagsets, LABELS)

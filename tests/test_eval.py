@@ -167,3 +167,30 @@ def test_miam_question_detection(tmp_path):
     )
     m = evaluate_miam(csv, load_tagger(use_encoder=False))
     assert (m.utterances, m.questions, m.tp, m.fp) == (4, 2, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ids", "expected"),
+    [
+        (None, ["a-d3-a1", "b-d3-a2"], ["a-d3-a1", "b-d3-a2"]),  # leave-one-session-out
+        (r"(d\d-[a-z])\d+$", ["x-d3-a1", "y-d3-a2", "z-d3-b1"], ["d3-a", "d3-a", "d3-b"]),
+        (r"d\d-[a-z]", ["x-d4-f1", "d2-b3"], ["d4-f", "d2-b"]),  # no group: the whole match
+        (r"(d\d-[a-z])\d+$", ["b2b-tech-service-01"], ["folder:{dir}"]),  # no match: its folder's fold
+    ],
+)
+def test_cv_groups(gold_file: Path, pattern, ids, expected) -> None:
+    import dataclasses
+
+    from pipeline.evaluation import cv_groups
+
+    base = read_gold(gold_file)
+    sessions = [dataclasses.replace(base, session_id=i) for i in ids]
+    assert cv_groups(sessions, pattern) == [e.format(dir=gold_file.parent) for e in expected]
+
+
+def test_cv_group_pattern_must_be_a_regex(gold_file: Path) -> None:
+    from pipeline.errors import InputError
+    from pipeline.evaluation import cv_groups
+
+    with pytest.raises(InputError, match="not a valid regular expression"):
+        cv_groups([read_gold(gold_file)], "(d\\d")

@@ -242,3 +242,36 @@ def test_same_data_same_weights_and_every_label_learnt(training_data) -> None:
         for label in labels:
             assert np.array_equal(a.weights[role][label][0], b.weights[role][label][0])
             assert a.weights[role][label][1] == b.weights[role][label][1]
+
+
+@pytest.mark.slow
+def test_cross_validation_by_author_leaves_the_author_out(training_data, monkeypatch) -> None:
+    """``--cv-group``: each author's sessions are tagged by a model trained on the other authors only."""
+    from pipeline import evaluation
+    from pipeline.tagging import training
+
+    tagger, _ = training_data
+    files = [
+        REPO / "models/corpus/dev3/b2b-agriculture-service-d3-a3.json",
+        REPO / "models/corpus/dev3/b2b-tech-produit-d3-a1.json",
+        REPO / "models/corpus/dev3/b2b-industrie-produit-d3-b1.json",
+    ]
+    seen: list[list[str]] = []
+    real_fit = training.fit
+
+    def spy(data, tg, **kw):
+        seen.append(sorted(d.session_id for d in data))
+        return real_fit(data, tg, **kw)
+
+    monkeypatch.setattr(training, "fit", spy)
+    ctx = tagger.nlp.get_pipe("rolegrid_context")
+    before = ctx.classifier
+    r = evaluation.evaluate_gold_dir_cv(files, tagger, group_pattern=r"(d\d-[a-z])\d+$")
+    assert ctx.classifier is before  # the tagger is given back as it was
+    assert sorted(r.sessions) == sorted(p.stem for p in files)
+    # two folds: author a is tagged by a model trained on author b's session, and the other way round
+    assert sorted(seen) == [
+        ["b2b-agriculture-service-d3-a3", "b2b-tech-produit-d3-a1"],
+        ["b2b-industrie-produit-d3-b1"],
+    ]
+    assert r.micro.f1 > 0.3  # a real tagger, not an empty one

@@ -32,6 +32,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="leave-one-session-out: retrain the sentence classifier without each file",
     )
+    p.add_argument(
+        "--cv-group",
+        metavar="REGEX",
+        help=(
+            "cross-validate by groups instead (implies --cv): sessions whose id gives the same match of REGEX "
+            "(its first group if any) are left out together, e.g. one author: --cv-group '(d\\d-[a-z])\\d+$'"
+        ),
+    )
     p.add_argument("--fib", metavar="DIR", help="also score question typing on UD French-FIB (.conll folder)")
     p.add_argument(
         "--miam", metavar="PATH", help="also score question detection on MIAM-LORIA CSV(s), '?' stripped"
@@ -72,9 +80,14 @@ def run(args: argparse.Namespace) -> int:
     tagger = tagger_from_args(args)
     out: dict[str, Any] = {}
     if args.gold_dir:
-        result = (evaluate_gold_dir_cv if args.cv else evaluate_gold_dir)(args.gold_dir, tagger)
+        cv = bool(args.cv or args.cv_group)
+        if cv:
+            result = evaluate_gold_dir_cv(args.gold_dir, tagger, group_pattern=args.cv_group)
+        else:
+            result = evaluate_gold_dir(args.gold_dir, tagger)
         out["gold"] = result.to_dict()
-        out["gold"]["cross_validated"] = bool(args.cv)
+        out["gold"]["cross_validated"] = cv
+        out["gold"]["cv_folds"] = "by session" if args.cv and not args.cv_group else args.cv_group
         if not args.json:
             _print_result(result)
     if args.fib:
