@@ -724,3 +724,93 @@ def test_alternative_question_about_the_reservation_is_a_probe(tagger):
     reply = C("C'est le prix qui vous gêne, ou le fait de payer avant d'avoir vu un résultat ?")
     got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [reply]), "u9")
     assert "objection_probe" in got and "objection_reformulation" not in got, got
+
+
+# --------------------------------------------------------------------------- objection chain, round 5
+
+
+@pytest.mark.parametrize(
+    "answer,objection",
+    [
+        # The answer to the probe goes on about the same reservation: not a new objection.
+        ("Le total. Avec les travaux de l'atelier, on ne peut pas avant l'an prochain.", False),
+        ("Voilà. Je compare au budget de l'an dernier, c'est tout.", False),
+        # A reservation announced by "mais", "et puis", "par contre" is a new one.
+        ("Le total. Mais en plus, j'ai un autre devis, nettement moins cher.", True),
+    ],
+)
+def test_answer_to_the_probe_is_not_a_new_objection(tagger, answer, objection):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:9] + [K(answer)]), "u10")
+    assert ("objection" in got) is objection, got
+
+
+@pytest.mark.parametrize(
+    "question,probe",
+    [
+        # A date word ("aujourd'hui") does not make the question a next step.
+        ("Et aujourd'hui, une panne comme celle-là vous coûte combien ?", True),
+        # Asking to accept, pushing or closing the exchange does not dig into the reservation.
+        ("Vous êtes sûr ?", False),
+        ("Ça vous va ?", False),
+        ("Vous avez d'autres questions ?", False),
+    ],
+)
+def test_what_probes_an_objection(tagger, question, probe):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [C(question)]), "u9")
+    assert ("objection_probe" in got) is probe, got
+
+
+@pytest.mark.parametrize(
+    "turns,turn_id,conceded",
+    [
+        # A gift in the negotiation, in any wording.
+        (OBJECTION_CHAIN[:8] + [C("Bon, je peux vous la faire à huit cents euros par mois.")], "u9", True),
+        (OBJECTION_CHAIN[:8] + [C("Allez, je vous baisse de cinquante euros par mois.")], "u9", True),
+        # After the client's agreement, a free visit is an after-sale service, not a concession.
+        (
+            OBJECTION_CHAIN[:16] + [C("Parfait. Et je vous offre la première visite de contrôle.")],
+            "u17",
+            False,
+        ),
+    ],
+)
+def test_concession_in_the_negotiation_only(tagger, turns, turn_id, conceded):
+    got = labels_in(_tags(tagger, turns), turn_id)
+    assert ("concession" in got) is conceded, got
+
+
+@pytest.mark.parametrize(
+    "text,example",
+    [
+        # A price stated is not an example; a sum made in the client's case is.
+        ("La formule complète, c'est neuf cents euros par mois, installation comprise chez vous.", False),
+        ("Deux pannes comme celle de mars, c'est déjà trente mille euros perdus pour vous.", True),
+        ("Ça fait quinze ans que je travaille avec des ateliers comme le vôtre.", False),
+    ],
+)
+def test_price_is_not_a_concrete_example(tagger, text, example):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:6] + [C(text)]), "u7")
+    assert ("concrete_example" in got) is example, got
+
+
+def test_no_objection_in_the_discovery(tagger):
+    """Early in a long interview, a worry answers the discovery questions: a need, not an objection."""
+    turns = [
+        C("Bonjour Madame Moulin, merci de me recevoir. Notre offre coûte neuf cents euros par mois."),
+        K("Bonjour. On vend surtout sur les marchés."),
+        C("Et qu'est-ce qui compte le plus pour vous dans un site ?"),
+        K("Ce qui m'inquiète, moi, c'est la casse des colis."),
+    ] + OBJECTION_CHAIN[4:]
+    assert "objection" not in labels_in(_tags(tagger, turns), "u4")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bon, si c'est remboursé dès la première panne, le montant ne me gêne plus.",
+        "D'accord, je vous l'accorde, ça tient debout.",
+    ],
+)
+def test_doubt_resolved_wordings(tagger, text):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:13] + [K(text)]), "u14")
+    assert "doubt_resolved" in got, got

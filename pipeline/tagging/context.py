@@ -365,11 +365,34 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # Objections (one per turn), once the candidate has presented something.
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
     offer_ok = st.offer_made or not cfg.get("objection_after_offer", True)
+    # The client's turn right after the candidate restated or probed the open reservation answers
+    # that question: it goes on about the same objection unless it brings another one ("mais",
+    # "par contre", "et puis"…, settings.yaml objection_answer_new_markers).
+    answering = (
+        bool(prev_cand)
+        and st.objections
+        and not st.objections[-1].resolved
+        and any(
+            a.turn == prev_cand[0].turn
+            and a.label in ("objection_reformulation", "objection_probe")
+            and st.objections[-1].act in a.links
+            for a in st.acts
+        )
+    )
+    new_markers = tuple(str(x) for x in cfg.get("objection_answer_new_markers", ()))
+    own_act = frozenset(cfg.get("objection_answer_own_cues", ()))
     if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None and not agreed_here:
         for s in ss:
             c = s.hit("objection")
             if c is None or s.index <= resolved_at:
                 continue
+            if (
+                answering
+                and new_markers
+                and c[0] not in own_act
+                and not any(f" {m} " in f" {' '.join(s.words)} " for m in new_markers)
+            ):
+                continue  # the answer to the probe elaborates the same reservation
             if any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
                 continue  # "c'est beaucoup plus souple que ce que je croyais": relief, not a reservation
             cues = s.cues.get("objection", [])
@@ -564,11 +587,14 @@ def _candidate_turn(
         if (
             open_obj is not None
             and not probed_here
+            and "objection_probe" not in s.negatives
             and (
                 open_obj.responded_turn is None
                 or (probe_cue is not None and open_obj.candidate_turns_since < probe_window + 1)
             )
-            and s.cue("next_step") is None
+            # A date alone ("aujourd'hui", "en mars") proposes nothing: only an action or a
+            # document makes the question a next step rather than a probe.
+            and not any(x[0] in ("action", "document") for x in s.cues.get("next_step", []))
             and s.cue("closing_question") is None
             and open_obj.candidate_turns_since < probe_window + (1 if probe_cue is not None else 0)
             and s.qrule != "tag_question"
@@ -699,7 +725,12 @@ def _candidate_turn(
     restated_at = [a.sent for a in st.acts if a.turn == ti and a.label == "objection_reformulation"]
     if open_obj is not None and not probed_here and restated_at:
         for s in questions:
-            if s.index > max(restated_at) and s.qrule != "tag_question" and s.cue("closing_question") is None:
+            if (
+                s.index > max(restated_at)
+                and s.qrule != "tag_question"
+                and s.cue("closing_question") is None
+                and "objection_probe" not in s.negatives
+            ):
                 pc = s.cue("objection_probe")
                 _add(
                     st,
@@ -780,17 +811,24 @@ def _candidate_turn(
         ):
             pool = []  # tags.md: inside objection handling the answer is an objection_response
         done = False
+        # A presentation often answers two needs in one turn ("vos pistolets ne crachent plus… et on peut
+        # parler à côté"): a further argument only for another need (settings.yaml max_arguments_per_turn).
+        answered_here: list[int] = []
         for s in pool:
             c = s.hit("argument")
             if c is None:
                 continue
             best, score = _best_need(st, s, sim)
             thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
-            if best is not None and score >= thr:
+            if answered_here and c[0] == "model" and cfg.get("second_argument_needs_cue", False):
+                continue  # the second argument of a turn needs its own benefit phrase
+            if best is not None and score >= thr and best not in answered_here:
                 _add(st, "argument", s, c[0], 0.55, links=[best])
                 st.offer_made = True
                 done = True
-                break
+                answered_here.append(best)
+                if len(answered_here) >= int(cfg.get("max_arguments_per_turn", 1)):
+                    break
         if not done and open_obj is None and not after_sale and prev_client:
             # No benefit phrase, but the sentence takes up a need the client stated, in the
             # candidate's presentation ("pour vos appels du dimanche, il a un écran de 6,7 pouces").
@@ -884,11 +922,20 @@ def _candidate_turn(
         gift = [x for x in s.cues.get("concession", []) if x[0] == "geste"]
         if not gift:
             continue
+        if cfg.get("concession_before_agreement_only", False) and st.agreement_turn is not None:
+            continue  # after the deal, a gift restates the terms or is an after-sale service
+        if any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts):
+            continue  # "vous vous dites que si la coopé le fait gratuitement…" restates the client
         if _negated_near(s, gift[0]):
             continue
         justified = any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", []))
         _add(st, "concession", s, gift[0][0], 0.6, attributes={"justified": justified})
-        break
+        # "Je vous la fais à cent soixante-dix. Et je vous rajoute un paquet de merguez": two gifts,
+        # each in its own sentence (settings.yaml max_concessions_per_turn).
+        if sum(1 for a in st.acts if a.turn == ti and a.label == "concession") >= int(
+            cfg.get("max_concessions_per_turn", 1)
+        ):
+            break
     # A counterpart asked now justifies the previous candidate turn's concession.
     if any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", [])):
         for a in reversed(st.acts):
