@@ -814,3 +814,109 @@ def test_no_objection_in_the_discovery(tagger):
 def test_doubt_resolved_wordings(tagger, text):
     got = labels_in(_tags(tagger, OBJECTION_CHAIN[:13] + [K(text)]), "u14")
     assert "doubt_resolved" in got, got
+
+
+# ---------------------------------------------------------------- round 5: the client's signals across authors
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        # Curt, ironic or sceptical replies.
+        ("Mouais. Ça, c'est ce que tout le monde dit.", True),
+        ("Vous êtes sérieux ? Vous me demandez ça à moi ?", True),
+        # A reproach to the seller, wanting to leave.
+        ("Vous ne m'avez même pas dit combien de temps ça prend.", True),
+        ("Bon, je vais y aller, j'ai un patient qui m'attend.", True),
+        # A denied criticism is a compliment; what awaits someone at work is no wish to leave.
+        ("Vous ne m'avez pas noyé sous les sigles, c'était clair.", False),
+        ("Au boulot, je ne sais jamais ce qui m'attend d'un mois sur l'autre.", False),
+        # A laughing turn is at ease.
+        ("Laissez tomber les questions pièges, hein. (rires)", False),
+    ],
+)
+def test_discomfort_curt_ironic_leaving(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+@pytest.mark.parametrize(
+    "n_before,text,discomfort",
+    [
+        # Before any offer, not understanding is the client's situation (a need), not unease.
+        (3, "Moi, l'informatique, j'y comprends rien, il me faut quelque chose de simple.", False),
+        # After the seller's presentation, it is unease with what was said.
+        (7, "Vos capteurs, là, j'y comprends rien.", True),
+    ],
+)
+def test_incomprehension_is_discomfort_only_after_the_offer(tagger, n_before, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:n_before] + [K(text)]), f"u{n_before + 1}")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+def test_sarcastic_thanks_is_no_comfort(tagger):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K("Merci, je sais quel âge j'ai.")]), "u8")
+    assert "discomfort_signal" in got and "comfort_signal" not in got, got
+
+
+@pytest.mark.parametrize(
+    "text,need",
+    [
+        # Spoken needs without "il" or a verb of will.
+        ("Faut que ça reste simple, mes gars ne sont pas informaticiens.", True),
+        ("Ce qui m'embête, c'est les erreurs sur les fiches de paie.", True),
+        ("Pas besoin de tout ça, on a déjà un outil.", False),
+    ],
+)
+def test_spoken_needs(tagger, text, need):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:3] + [K(text)]), "u4")
+    assert ("need" in got) is need, got
+
+
+@pytest.mark.parametrize(
+    "text,signal",
+    [
+        ("Et on pourrait commencer quand, si on y va ?", True),
+        # Asking what it changes in practice probes the offer; it is no intent to buy.
+        ("Et concrètement, vos capteurs, ça se voit ou pas ?", False),
+    ],
+)
+def test_buying_signal_is_a_projection(tagger, text, signal):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("buying_signal" in got) is signal, got
+
+
+def _acts(labels):
+    from pipeline.tagging.context import Act
+
+    return [Act(lab, i, i, 0, 1, 0, 1, "rule:test", 0.6) for i, lab in enumerate(labels)]
+
+
+@pytest.mark.parametrize(
+    "comfort,discomfort,kept",
+    [
+        (1, 6, (0, 6)),  # a lone "merci" in a session irritated all along is a formula
+        (10, 1, (10, 0)),  # a lone "c'est quoi ?" in a session at ease all along is a question
+        (1, 3, (1, 3)),  # mixed climate: both kept
+        (2, 12, (2, 12)),  # two signs of ease are no stray sign
+    ],
+)
+def test_stray_sign_against_the_climate(comfort, discomfort, kept):
+    from pipeline.tagging.context import _settle_climate
+    from pipeline.tagging.resources import load_resources
+
+    labels = (
+        ["objection", "doubt_resolved"] + ["comfort_signal"] * comfort + ["discomfort_signal"] * discomfort
+    )
+    acts = _acts(labels)
+    acts[1].links = [0]
+    acts.append(_acts(["buying_signal_ack"])[0])
+    acts[-1].links = [1]
+    out = _settle_climate(acts, load_resources().settings)
+    got = (
+        sum(a.label == "comfort_signal" for a in out),
+        sum(a.label == "discomfort_signal" for a in out),
+    )
+    assert got == kept
+    # Links still point at the same acts once the stray sign is gone.
+    assert out[out[-1].links[0]].label == "doubt_resolved" and out[1].links == [0]

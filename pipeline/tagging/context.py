@@ -235,7 +235,33 @@ def run_context(
                     o.candidate_turns_since += 1
         if ss:
             prev_role, prev_sents = role, ss
-    return st.acts
+    return _settle_climate(st.acts, settings)
+
+
+def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """One stray sign against an overwhelming climate is read in its light: a lone "merci" from a
+    client irritated all along is a formula, a lone "c'est quoi ?" from a client at ease all along is
+    a question. The minority sign (comfort or discomfort) is dropped when there are at most
+    ``climate_max_minority`` of it and the other kind outnumbers it ``climate_min_ratio`` times."""
+    ratio = float(settings.get("climate_min_ratio", 0) or 0)
+    if ratio <= 0:
+        return acts
+    most = int(settings.get("climate_max_minority", 1))
+    n = {lab: sum(1 for a in acts if a.label == lab) for lab in ("comfort_signal", "discomfort_signal")}
+    drop = None
+    for minor, major in (("comfort_signal", "discomfort_signal"), ("discomfort_signal", "comfort_signal")):
+        if 0 < n[minor] <= most and n[major] >= ratio * n[minor]:
+            drop = minor
+    if drop is None:
+        return acts
+    keep = [i for i, a in enumerate(acts) if a.label != drop]
+    new_index = {old: new for new, old in enumerate(keep)}
+    out = []
+    for i in keep:
+        a = acts[i]
+        a.links = [new_index[x] for x in a.links if x in new_index]
+        out.append(a)
+    return out
 
 
 def _add(st: _State, label: str, s: Sent, pattern: str, conf: float, **kw: Any) -> int:
@@ -436,14 +462,37 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 break  # a second need in the same turn only when the classifier is confident
             a = _add(st, "need", s, c[0], 0.6)
             st.needs.append((a, s))
-    if st.offer_made or st.share(ti) > 0.3:
+    # A turn that voices an objection ("et le chantier, ça dure combien ? la dernière fois…") is a
+    # reservation, not an intent to buy.
+    reserving = cfg.get("buying_signal_not_in_objection_turn", False) and _has_label(st, ti, "objection")
+    if (st.offer_made or st.share(ti) > 0.3) and not reserving:
         for s in ss:
             c = s.hit("buying_signal")
             if c is not None and "objection" not in s.cues:
                 a = _add(st, "buying_signal", s, c[0], 0.6)
                 st.buying_signals.append((a, ti))
                 break
-    for s in ss:
+    # Discomfort before comfort: an uneasy turn ("Merci, je sais quel âge j'ai", "c'est gentil, mais
+    # vous parlez vite") shows no ease. A turn that voices an objection carries the reservation, not
+    # (also) a discomfort ("attendez, c'est trop cher, je vous ai dit trois cents"); a laughing turn
+    # is at ease ("laissez tomber les questions pièges, hein (rires)"). Before any offer, not
+    # understanding is the client's own situation ("moi les fils, j'y comprends rien"), not unease.
+    laughing = any(x[0] == "rire" for t in ss for x in t.cues.get("comfort_signal", []))
+    early_only = frozenset(cfg.get("discomfort_after_offer_only", ()))
+    skip_discomfort = (
+        laughing
+        or (cfg.get("discomfort_not_in_objection_turn", False) and _has_label(st, ti, "objection"))
+        or _has_label(st, ti, "doubt_resolved")  # "d'accord, ça me rassure" is relief
+    )
+    for s in ss if not skip_discomfort else []:
+        c = s.hit("discomfort_signal")
+        if c is not None and not st.offer_made and c[0] != "model":
+            c = next((x for x in s.cues["discomfort_signal"] if x[0] not in early_only), None)
+        if c is not None:
+            _add(st, "discomfort_signal", s, c[0], 0.6)
+            break
+    uneasy = _has_label(st, ti, "discomfort_signal")
+    for s in ss if not uneasy else []:
         c = s.hit("comfort_signal")
         if c is None and any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
             c = s.cues["comfort_signal"][0]  # laughter is a sign of ease whatever the classifier says
@@ -451,11 +500,6 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             continue  # "je vais être honnête : on a déjà un fournisseur" prefaces a reservation
         if c is not None and "discomfort_signal" not in s.cues:
             _add(st, "comfort_signal", s, c[0], 0.6)
-            break
-    for s in ss:
-        c = s.hit("discomfort_signal")
-        if c is not None and not any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
-            _add(st, "discomfort_signal", s, c[0], 0.6)
             break
 
 
