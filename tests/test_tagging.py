@@ -920,3 +920,110 @@ def test_stray_sign_against_the_climate(comfort, discomfort, kept):
     assert got == kept
     # Links still point at the same acts once the stray sign is gone.
     assert out[out[-1].links[0]].label == "doubt_resolved" and out[1].links == [0]
+
+
+# ------------------------------------------------------------------ candidate moves (round 5)
+
+
+@pytest.mark.parametrize(
+    "question,feedback",
+    [
+        ("Et qu'est-ce que vous pensez de la solution, maintenant qu'on a fait le tour ?", True),
+        ("Avant de nous quitter, qu'avez-vous pensé de notre échange ?", True),  # inversion, still open
+        ("Et aujourd'hui, qu'est-ce que vous retenez de notre rendez-vous ?", True),
+        ("Et sur notre rendez-vous, qu'est-ce que vous en avez pensé.", True),
+        ("Qu'est-ce qui va compter pour votre associé, à votre avis ?", False),  # judging a third party
+        ("Est-ce que vous avez aimé notre échange ?", False),  # closed: only closed_question
+    ],
+)
+def test_feedback_question_with_an_opinion_verb(tagger, question, feedback):
+    got = labels_in(_tags(tagger, DIALOGUE[:21] + [C(question)]), "u22")
+    assert ("feedback_question" in got) is feedback, got
+
+
+COOL = "Les statistiques, honnêtement, j'en ai déjà plein Excel."  # no objection, no negation
+REFUSED = "Les statistiques, ça ne m'intéresse pas du tout."
+
+
+@pytest.mark.parametrize(
+    "client,text,adjusted",
+    [
+        # Dropping a point answers the client's reaction by itself.
+        (COOL, "Entendu, je laisse les statistiques de côté et je vais direct à vos pièces.", True),
+        (COOL, "Ah oui, vous avez raison, on oublie le tableau de bord, on garde le scan.", True),
+        # Proposing something else needs a visible reaction (a negation, an objection, a discomfort).
+        (REFUSED, "Alors partons plutôt sur la formule simple, sans les statistiques.", True),
+        (COOL, "Alors partons plutôt sur la formule simple, sans les statistiques.", False),
+        (REFUSED, "Le lecteur se range à la place de l'ancien cahier, sur l'établi.", False),  # literal
+        (REFUSED, "Le scan, c'est plutôt que de chercher à la main, vous visez l'étiquette.", False),
+    ],
+)
+def test_adjustment_after_a_cool_reaction(tagger, client, text, adjusted):
+    turns = DIALOGUE[:9] + [K(client), C(text)]
+    got = labels_in(_tags(tagger, turns), "u11")
+    assert ("adjustment" in got) is adjusted, got
+
+
+@pytest.mark.parametrize(
+    "text,restated",
+    [
+        # A restating marker that the question rules read as an open question, without "?".
+        ("Ce que j'entends, c'est que vous voulez retrouver vos pièces vite, avec un outil simple.", True),
+        # "Donc" and a marker: the marker decides, no lexical echo of the last client turn needed.
+        ("Donc ce que je comprends, c'est que vous perdez du temps à chercher les pièces.", True),
+        ("D'accord, donc je vous propose de commencer par le stock.", False),  # a proposal
+    ],
+)
+def test_need_reformulation_markers(tagger, text, restated):
+    got = labels_in(_tags(tagger, DIALOGUE[:6] + [C(text)]), "u7")
+    assert ("need_reformulation" in got) is restated, got
+
+
+def test_first_dated_step_after_the_agreement_is_the_next_step(tagger):
+    step = C("Parfait. Je vous propose l'installation jeudi 14 à neuf heures, le technicien vient chez vous.")
+    got = labels_in(_tags(tagger, DIALOGUE[:20] + [step]), "u21")
+    assert "next_step" in got and "followup_action" not in got, got
+
+
+def test_a_delivery_described_with_the_offer_is_not_a_next_step(tagger):
+    turns = DIALOGUE[:9] + [K("Et vous livrez quand ?"), C("On livre le samedi, sans supplément.")]
+    assert "next_step" not in labels_in(_tags(tagger, turns), "u11")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je vous propose une visite à l'atelier pour préparer l'installation. Plutôt mardi 18 h ou mercredi 18 h ?",
+        "Est-ce que vous voulez partir sur la formule Atelier ou sur un essai d'un mois ?",
+    ],
+)
+def test_alternative_closing_questions(tagger, text):
+    assert "closing_question" in labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+
+
+@pytest.mark.parametrize(
+    "text,count",
+    [
+        ("Après l'installation, je viens former vos gars à l'atelier, et je repasse au bout d'un mois.", 2),
+        ("Je vous rappelle dans un mois pour faire un point sur le stock.", 1),
+    ],
+)
+def test_one_followup_action_per_coordinated_clause(tagger, text, count):
+    tags = _tags(tagger, DIALOGUE[:20] + [C(text)])
+    assert sum(1 for t in tags.tags if t.turn_id == "u21" and t.label == "followup_action") == count
+
+
+@pytest.mark.parametrize(
+    "text,count",
+    [
+        # Two parts of the plan each take up the client's own words (stock, cahier de commandes).
+        (
+            "Je vous rappelle dans un mois pour voir votre stock, et je passerai relire le cahier des commandes.",
+            2,
+        ),
+        ("Je vous rappelle dans un mois pour voir votre stock.", 1),
+    ],
+)
+def test_personalized_details_in_separate_parts(tagger, text, count):
+    tags = _tags(tagger, DIALOGUE[:20] + [C(text)])
+    assert sum(1 for t in tags.tags if t.turn_id == "u21" and t.label == "personalized_detail") == count

@@ -22,6 +22,7 @@ from .questions import QuestionRules
 log = logging.getLogger(__name__)
 
 _SECOND_PERSON = frozenset(["vous", "votre", "vos", "vôtre", "-vous"])
+_WH_OPENERS = ("qu'", "que ", "comment", "quel")
 _NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
 
 
@@ -604,6 +605,12 @@ def _candidate_turn(
     probed_here = False
     for s in questions:
         c = s.cue("closing_question")
+        # "Plutôt mardi 18 h ou mercredi 18 h ?" before any decision: an alternative close (the client
+        # who picks a date commits); after the agreement it only schedules.
+        dates = [x for x in s.cues.get("next_step", []) if x[1] == "date"]
+        alternative = s.qrule.startswith("alternative") or ("ou" in s.words and len(dates) >= 2)
+        if c is None and alternative and dates and cfg.get("closing_alternative_date", False):
+            c = dates[0]
         if (
             c is not None
             and st.agreement_turn is None
@@ -614,9 +621,11 @@ def _candidate_turn(
             st.closing_asked = True
             continue
         c = s.cue("feedback_question")
+        # The form rules read "qu'avez-vous pensé …" as an inversion (closed); a cue that opens with a
+        # wh-word asks for an opinion all the same.
         if (
             c is not None
-            and s.form == "open"
+            and (s.form == "open" or c[4].startswith(_WH_OPENERS))
             and (after_sale or st.share(ti) >= float(cfg.get("feedback_tail_share", 0.6)))
             and (after_sale or open_obj is None or s.cue("objection_probe") is None)
         ):
@@ -660,18 +669,32 @@ def _candidate_turn(
 
     # Reformulations (need or objection) and agreement summaries.
     reformulated = False
+    sure = frozenset(cfg.get("reformulation_sure_markers", ()))
     for s in ss:
-        if s.form == "open":
+        # "Ce que j'entends, c'est que …" without a question mark restates; the form rules may read it
+        # as an open question.
+        sure_opening = any(
+            x[0] in sure and x[2] - s.tok_start <= 3 for x in s.cues.get("need_reformulation", [])
+        )
+        if s.form == "open" and not (sure_opening and "?" not in s.text):
             continue
         c_need = s.hit("need_reformulation")
         if c_need is None:
             # An unambiguous restating marker ("si je comprends bien, …") needs no model confirmation.
-            sure = frozenset(cfg.get("reformulation_sure_markers", ()))
             c_need = next((x for x in s.cues.get("need_reformulation", []) if x[0] in sure), None)
             if "need_reformulation" in s.negatives:
                 c_need = None
+        elif c_need[0] != "model":
+            # Several markers in the sentence: the most explicit one decides ("donc ce que je comprends,
+            # c'est que …" is a restating marker, not only "donc").
+            rank = {k: i for i, k in enumerate(cfg.get("reformulation_marker_rank", ()))}
+            c_need = min(s.cues["need_reformulation"], key=lambda x: (rank.get(x[0], len(rank)), x[2]))
+        p_need = s.probs.get("need_reformulation", 0.0)
+        confident = p_need >= float(cfg.get("reformulation_model_alone_min_p", 1.1))
         c_obj = s.cue("objection_reformulation")
         c_sum = s.cue("agreement_summary")
+        if any(a.sent == s.index and a.label == "closing_question" for a in st.acts):
+            c_sum = None  # "on part donc sur la formule Pro ?" asks for the decision, it confirms nothing
         if c_sum is not None and (st.agreement_turn is not None or st.closing_asked) and _key_points(s):
             if not _has_label(st, ti, "agreement_summary"):
                 _add(st, "agreement_summary", s, c_sum[0], 0.65)
@@ -753,9 +776,15 @@ def _candidate_turn(
             cfg.get("reformulation_marker_max_offset", 6)
         ):
             continue
-        if not s.second_person and c_need[0] not in ("marqueur", "marqueur_sur", "accuse_donc"):
+        # Without "vous", only a marker or a classifier that is very sure says the client is restated
+        # ("hm hm, donc moins de passages mais sans jouer avec la récolte").
+        if (
+            not s.second_person
+            and c_need[0] not in ("marqueur", "marqueur_sur", "accuse_donc")
+            and not confident
+        ):
             continue
-        if c_need[0] == "accuse_donc" and not _restates(s, prev_client, sim, cfg):
+        if c_need[0] == "accuse_donc" and not confident and not _restates(s, prev_client, sim, cfg):
             continue  # "d'accord, donc je vous propose…": an acknowledgement, not a restatement
         links = _link_needs(st, s, sim, ti)
         if not links:
@@ -913,6 +942,11 @@ def _candidate_turn(
             continue
         if c[0] != "model" and not _explains(s, c, cfg):
             continue
+        # The classifier alone also likes spec lists ("un écran de cinq pouces, 600 nits, …"): without a
+        # cue it takes a word that links the term to what it does (":", "donc", "c'est", "qui").
+        links = cfg.get("translation_model_link_words", ())
+        if c[0] == "model" and links and not any(f" {w} " in f" {s.text} " for w in links):
+            continue
         _add(st, "technical_translation", s, c[0], 0.55)
         st.offer_made = True
         # What a specification changes for the client is a benefit: when it takes up a need the client
@@ -950,9 +984,14 @@ def _candidate_turn(
         )
         uneasy = any(a.turn == prev_client[0].turn and a.label == "discomfort_signal" for a in st.acts)
         after_unease = frozenset(cfg.get("adjustment_after_discomfort_only", ()))
-        if reacted and not pleased and (st.offer_made or uneasy):
+        # Dropping a point ("je laisse X de côté") answers the client's reaction by itself.
+        drop = frozenset(cfg.get("adjustment_drop_cues", ()))
+        dropped = any(x[0] in drop for s in ss for x in s.cues.get("adjustment", []))
+        if (reacted or dropped) and not pleased and (st.offer_made or uneasy):
             for s in ss:
                 cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
+                if not reacted:
+                    cues = [x for x in cues if x[0] in drop]
                 if cues and s.cue("adjustment") is not None and not s.form:
                     _add(st, "adjustment", s, cues[0][0], 0.5)
                     break
@@ -1007,17 +1046,32 @@ def _candidate_turn(
         if act_cue is None:
             continue
         kinds = {x[1] for x in s.cues["next_step"]}
-        has_action = any(x[0] in ("action", "document") for x in s.cues["next_step"])
+        has_action = any(x[0] in ("action", "document", "proposition") for x in s.cues["next_step"])
+        has_strong = any(x[0] in ("action", "document") for x in s.cues["next_step"])
         if not has_action:
             continue
         # Sending or bringing the contract, quote or proposal closes the sale: a next step even
         # after the agreement ("je vous envoie le contrat demain matin").
         document = any(x[0] == "document" for x in s.cues["next_step"])
-        if after_sale and s.hit("followup_action") is not None and not document:
+        # The first dated action proposed once the decision was asked for (or given) is the step that
+        # closes the sale (installation, visit, delivery), even late in the talk; later ones are follow-up.
+        after_markers = frozenset(cfg.get("followup_after_sale_markers", ()))
+        first_step = (
+            cfg.get("next_step_first_after_close", False)
+            and (st.closing_asked or st.agreement_turn is not None)
+            and not any(x[4] in after_markers for x in s.cues.get("followup_action", []))
+            and not any(a.label == "next_step" for a in st.acts)
+            and not any(a.label == "followup_action" for a in st.acts)
+        )
+        if after_sale and s.hit("followup_action") is not None and not document and not first_step:
             continue
         if any(a.sent == s.index and a.label in ("agreement_summary", "concession") for a in st.acts):
             continue  # a summary restates the terms; a gift is not the action proposed
         n_steps = sum(1 for a in st.acts if a.turn == ti and a.label == "next_step")
+        # A visit, a delivery or an installation the candidate describes while presenting the offer
+        # ("on livre le samedi") is proposed as the next step only once the decision was asked for.
+        if not has_strong and not (st.closing_asked or st.agreement_turn is not None):
+            continue
         if (
             "date" in kinds
             and n_steps < int(cfg.get("max_next_steps_per_turn", 1))
@@ -1026,15 +1080,19 @@ def _candidate_turn(
             _add(st, "next_step", s, "action_date", 0.6)
     if after_sale:
         n_follow = 0
+        max_follow = int(cfg.get("max_followups_per_turn", 2))
         for s in ss:
             c = s.hit("followup_action")
             if any(a.sent == s.index and a.label == "next_step" for a in st.acts):
                 continue  # the contract or quote sent to close is the next step, not an after-sale action
             if c is not None and s.cue("feedback_question") is not None:
                 continue
-            if c is not None and n_follow < 2 and s.form != "open":
-                _add(st, "followup_action", s, c[0], 0.6)
-                n_follow += 1
+            if c is not None and n_follow < max_follow and s.form != "open":
+                # A plan often chains its actions in one sentence ("je viens faire le réglage, et je
+                # repasse au premier traitement"): one act per coordinated clause that names one.
+                for span in _action_clauses(s, "followup_action", cfg)[: max_follow - n_follow]:
+                    _add(st, "followup_action", s, c[0], 0.6, span=span)
+                    n_follow += 1
         # A personalised detail sits inside the follow-up plan: a turn that proposes an after-sale action.
         follow_turn = any(a.turn == ti and a.label == "followup_action" for a in st.acts)
         busy = {
@@ -1052,9 +1110,15 @@ def _candidate_turn(
             }
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person):
-                _add(st, "personalized_detail", s, "client_detail_reused", 0.5)
-                n_detail = sum(1 for a in st.acts if a.turn == ti and a.label == "personalized_detail")
-                if n_detail >= int(cfg.get("max_personalized_per_turn", 2)):
+                n_max = int(cfg.get("max_personalized_per_turn", 2))
+                # Details taken up in separate parts of the sentence ("avec le calcul sur vos pointes de
+                # parcelle, pis une page pour Bernard") are separate details.
+                for span in _detail_segments(s, reused, cfg):
+                    _add(st, "personalized_detail", s, "client_detail_reused", 0.5, span=span)
+                    n_detail = sum(1 for a in st.acts if a.turn == ti and a.label == "personalized_detail")
+                    if n_detail >= n_max:
+                        break
+                if n_detail >= n_max:
                     break
     for s in ss:
         st.candidate_nouns.update(n for n in s.nouns if n not in generic and n not in st.client_nouns)
@@ -1066,6 +1130,57 @@ def _candidate_turn(
 def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, int, int, int]:
     """Token span of a cue (character offsets are recomputed from tokens by the tagger)."""
     return (c[2], c[3], -1, -1)
+
+
+def _action_clauses(s: Sent, label: str, cfg: Mapping[str, Any]) -> list[tuple[int, int, int, int]]:
+    """Token spans of the coordinated clauses of ``s`` that each hold a ``label`` cue.
+
+    Clauses are cut at a coordinator (``action_clause_separators`` of settings.yaml: "et", "puis",
+    ";") found between two cues; without one, the sentence is one act (one span, the sentence)."""
+    whole = [(s.tok_start, s.tok_end, -1, -1)]
+    if not cfg.get("split_coordinated_actions", False) or not s.toks:
+        return whole
+    seps = frozenset(cfg.get("action_clause_separators", ("et", "puis", ";")))
+    cues = sorted({(x[2], x[3]) for x in s.cues.get(label, [])})
+    cuts = [s.tok_start]
+    prev_end = None
+    for a, b in cues:
+        if prev_end is not None and a > prev_end:
+            between = [
+                s.tok_start + k
+                for k in range(prev_end - s.tok_start, a - s.tok_start)
+                if s.toks[k][0] in seps
+            ]
+            if between and between[-1] - cuts[-1] >= int(cfg.get("action_clause_min_tokens", 4)):
+                cuts.append(between[-1])
+        prev_end = b if prev_end is None else max(prev_end, b)
+    if len(cuts) == 1:
+        return whole
+    bounds = [*cuts, s.tok_end]
+    return [(bounds[k], bounds[k + 1], -1, -1) for k in range(len(cuts))]
+
+
+def _detail_segments(
+    s: Sent, reused: set[str], cfg: Mapping[str, Any]
+) -> list[tuple[int, int, int, int] | None]:
+    """Spans of the parts of ``s`` (cut at ``detail_segment_separators``) that hold a reused client
+    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do."""
+    seps = frozenset(cfg.get("detail_segment_separators", ()))
+    if not seps or not s.toks:
+        return [None]
+    parts: list[tuple[int, int]] = []
+    start = 0
+    for k, (t, _lem, _pos) in enumerate(s.toks):
+        if t in seps and k > start:
+            parts.append((start, k))
+            start = k + 1
+    parts.append((start, len(s.toks)))
+    hits = [
+        (s.tok_start + a, s.tok_start + b, -1, -1)
+        for a, b in parts
+        if any(lem in reused for _t, lem, pos in s.toks[a:b] if pos in ("NOUN", "PROPN"))
+    ]
+    return hits if len(hits) >= 2 else [None]
 
 
 def _asks_which_cause(s: Sent, cfg: Mapping[str, Any]) -> bool:
