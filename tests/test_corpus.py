@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = [REPO / "models" / "corpus" / name for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout")]
+CORPORA = [
+    REPO / "models" / "corpus" / name for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout")
+]
 
 
 @pytest.mark.parametrize("folder", CORPORA, ids=lambda p: p.name)
