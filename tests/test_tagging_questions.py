@@ -84,6 +84,33 @@ CASES = [
     # an imperative after a greeting or a comma is not an inversion
     ("Bonjour monsieur, installez-vous.", None),
     ("Je vous prépare ça, installez-vous deux minutes.", None),
+    # a frame before a colon, then the wh-question
+    ("Avant de conclure : comment vous avez trouvé cet échange ?", "open"),
+    ("Et vous, une dernière chose avant que je parte : pourquoi ce choix ?", "open"),
+    # clefts ask the wh-question
+    ("Et c'est quoi qui vous décide, au final ?", "open"),
+    ("C'est qui qui signe chez vous ?", "open"),
+    # a wh-question followed by the guessed answer asks to confirm it
+    ("Qu'est-ce qui vous freine, c'est le prix ?", "closed"),
+    ("Vous payez avec quoi, avec une carte ?", "closed"),
+    ("Qu'est-ce que vous en pensez : on part sur la formule simple ?", "closed"),
+    ("Vous le rangez où, dans le garage ?", "open"),
+    ("Comment vous l'avez trouvée, cette démonstration ?", "open"),
+    # a proposal whose preposition is elided before the next word
+    ("Qu'est-ce que vous diriez d'un essai la semaine prochaine", "closed"),
+    # a clause whose verb the tagger misses is not an elliptic prompt
+    ("Donc, la livraison, je vous la mets ?", "closed"),
+    ("Et pour vous, niveau budget ?", "open"),
+    # subordinate wh-clauses and fillers without "?"
+    ("C'est plus simple quand la saison commence.", None),
+    ("Le technicien vous montre comment brancher la box.", None),
+    ("Vous gérez n'importe quel appareil depuis le bureau.", None),
+    ("C'est les produits certifiés quoi.", None),
+    ("Et sur la visite, vous en avez pensé quoi", "open"),
+    # a framing clause before the wh-question; a stage direction before an imperative prompt
+    ("Et quand une machine tombe en panne, comment vous faites ?", "open"),
+    ("Pour finir, qu'avez-vous pensé de cette rencontre ?", "open"),
+    ("(rires) Et dites-moi, comment vous avez connu l'atelier ?", "open"),
 ]
 
 

@@ -784,6 +784,12 @@ def _candidate_turn(
             and not confident
         ):
             continue
+        # "… on détecte l'usure d'un roulement. Donc vous n'avez plus de casse": after the candidate's
+        # own explanation, "donc vous" draws its consequence; it restates only when it opens the turn.
+        if c_need[0] == "donc_vous" and sum(x.n_words for x in ss if x.index < s.index) > int(
+            cfg.get("reformulation_donc_max_words_before", 1000)
+        ):
+            continue
         if c_need[0] == "accuse_donc" and not confident and not _restates(s, prev_client, sim, cfg):
             continue  # "d'accord, donc je vous propose…": an acknowledgement, not a restatement
         links = _link_needs(st, s, sim, ti)

@@ -115,7 +115,9 @@ class QuestionRules:
 
     @staticmethod
     def _has(phrase: str, flat: str) -> bool:
-        return re.search(r"(?<![\w'-])" + re.escape(phrase) + r"(?![\w'-])", flat) is not None
+        # A phrase that ends with an elided word ("diriez d'") is glued to the next one ("d'un").
+        end = "" if phrase.endswith("'") else r"(?![\w'-])"
+        return re.search(r"(?<![\w'-])" + re.escape(phrase) + end, flat) is not None
 
     def is_rhetorical_frame(self, sentence_text: str) -> bool:
         """Questions that announce the speaker's own answer ("vous savez ce qui arrive ?")."""
@@ -136,6 +138,7 @@ class QuestionRules:
 
     def classify(self, tokens: Sequence[Tok]) -> QuestionForm:  # noqa: C901 - one ordered list of rules
         """Form of one sentence. Rules are tried in a fixed order; the first that decides wins."""
+        tokens = self._without_asides(tokens)
         words = [t.text for t in tokens]
         has_q = "?" in words or any(w.endswith("?") for w in words)
         # Punctuation by its characters: the tagger sometimes calls a capitalised verb PUNCT.
@@ -146,11 +149,14 @@ class QuestionRules:
         # Masked spans: fixed expressions where a wh-word is not interrogative.
         masked: set[int] = set()
         for phrase in self.not_q:
-            parts = phrase.replace("?", "").replace("!", "").split()
-            n = len(parts)
-            for i in range(len(words) - n + 1):
-                if " ".join(words[i : i + n]).replace(" '", "'") == " ".join(parts):
-                    masked.update(range(i, i + n))
+            target = " ".join(phrase.replace("?", "").replace("!", "").split())
+            n_max = len(target.split()) + target.count("'") + target.count("-")
+            for i in range(len(words)):
+                # The tokeniser splits elisions ("n'" + "importe"): compare the glued text.
+                for n in range(1, min(n_max, len(words) - i) + 1):
+                    if self._flat(words[i : i + n]) == target:
+                        masked.update(range(i, i + n))
+                        break
         content_words = [words[i] for i in content if i not in masked]
         if not content_words:
             return QuestionForm(None, "not_question")
@@ -227,6 +233,19 @@ class QuestionRules:
             if words[i] == "qu'" and words[i + 1] == "est-ce":
                 return self._alternative(words, i, "open", "qu_est_ce")
 
+        # A frame, then the question after a colon: "Avant que vous partiez : comment vous sentez-vous ?".
+        # A frame, then the question after a comma or colon: "Avant que vous partiez : comment vous
+        # sentez-vous ?", "Et lorsqu'il y a un incident, comment ça se passe ?", "Avant de nous
+        # quitter, qu'avez-vous pensé de … ?".
+        for sep in (k for k in range(f, len(words) - 1) if words[k] in {",", ":"} and has_q):
+            g = next((k for k in range(sep + 1, len(words)) if words[k] not in self.markers), None)
+            if g is None or g in masked:
+                continue
+            if words[g] in self.wh and words[g] not in self.ambiguous | {"quoi", "qui"}:
+                return self._alternative(words, g, "open", "wh_after_colon")
+            if words[g] == "qu'" and g + 2 < len(words) and words[g + 2] in self.inversion:
+                return self._alternative(words, g, "open", "wh_after_colon")
+
         inversion = self._inversion(tokens, words, f)
         est_ce = self._est_ce_que(words)
 
@@ -302,7 +321,15 @@ class QuestionRules:
             }:
                 return QuestionForm("open", "elliptic_prompt")
             starts_et = any(words[i] == "et" for i in content[:2])
-            if not verbs and (starts_et or any(x in self.topic for x in words[f:])):
+            # A subject pronoun with words after it is a clause the tagger found no verb in
+            # ("je vous le prends en caisse ?"), not an elliptic prompt ("Et vous ?").
+            clause = any(
+                words[k] in _SUBJECT_PRONOUNS - {"ça", "cela", "ce", "y"}
+                and k + 1 < len(words)
+                and any(ch.isalnum() for ch in words[k + 1])
+                for k in content
+            )
+            if not verbs and not clause and (starts_et or any(x in self.topic for x in words[f:])):
                 return QuestionForm("open", "elliptic_topic")
             return QuestionForm("closed", "intonation")
 
@@ -413,6 +440,20 @@ class QuestionRules:
 
     # ------------------------------------------------------------------ sub-rules
 
+    @staticmethod
+    def _without_asides(tokens: Sequence[Tok]) -> list[Tok]:
+        """Tokens without bracketed stage directions ("(rires) Et dites-moi, …")."""
+        out: list[Tok] = []
+        depth = 0
+        for t in tokens:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")" and depth:
+                depth -= 1
+            elif not depth:
+                out.append(t)
+        return out if out else list(tokens)
+
     def _alternative(self, words: Sequence[str], wh_index: int, form: Form, rule: str) -> QuestionForm:
         """A wh-question followed at once by its options ("vous roulez où, en ville ou à la campagne ?")."""
         seps = [k for k in range(wh_index + 1, len(words)) if words[k] in {",", ":"}]
@@ -422,6 +463,15 @@ class QuestionRules:
         rest = [w for w in words[comma + 1 :] if w not in {"?", ".", "!"}]
         if "ou" in rest and "ou" not in words[wh_index:comma] and rest[-1:] != ["pas"]:
             return QuestionForm("closed", "alternative_after_wh")
+        # The wh-question followed by the answer the speaker guesses, to confirm: "qu'est-ce qui vous
+        # fait douter, c'est la distance ?", "vous comparez avec quoi, avec le coût d'aujourd'hui ?",
+        # "qu'est-ce que vous en dites : on part là-dessus ?".
+        if "?" in words[comma:] and rest:
+            prep = words[wh_index - 1] if wh_index > 0 else ""
+            if rest[:2] in (["c'", "est"], ["ce", "serait"], ["on", "part"]) or (
+                prep in self.wh_preps and rest[0] == prep and prep not in {"de", "d'", "à"}
+            ):
+                return QuestionForm("closed", "guess_after_wh")
         return QuestionForm(form, rule)
 
     def _est_ce_que(self, words: Sequence[str]) -> bool:
@@ -512,9 +562,29 @@ class QuestionRules:
 
     def _in_situ_ok(self, tokens: Sequence[Tok], words: Sequence[str], i: int) -> bool:
         prev = tokens[i - 1] if i > 0 else None
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        # Cleft: "c'est quoi qui compte", "c'est qui qui décide" asks the wh-question.
+        if prev is not None and prev.text == "est" and nxt in {"qui", "que", "qu'"}:
+            return True
+        if "?" not in words and words[i] in {"quand", "où", "comment", "pourquoi", "combien", "qui"}:
+            # Without "?", a wh-word opening a clause ("quand vous le coupez", "quand la demande
+            # baisse") or an infinitive ("montrer comment appeler") subordinates.
+            j = i + 1
+            if j < len(tokens) and (
+                tokens[j].pos in {"DET", "PRON"} or (tokens[j].pos in _VERBAL and not tokens[j].finite)
+            ):
+                return False
         if words[i] == "quoi":
             if prev is None or prev.text == ",":
                 return False
+            if (
+                "?" not in words
+                and prev.pos in _VERBAL
+                and not prev.finite
+                and i > 1
+                and tokens[i - 2].pos in {"NOUN", "PROPN"}
+            ):
+                return False  # "c'est les produits écolabellisés quoi": a filler after a noun's participle
             if prev.pos in self.quoi_filler_pos and prev.text not in {"c'", "est"}:
                 return False
         if (
