@@ -753,6 +753,9 @@ def test_answer_to_the_probe_is_not_a_new_objection(tagger, answer, objection):
         ("Vous êtes sûr ?", False),
         ("Ça vous va ?", False),
         ("Vous avez d'autres questions ?", False),
+        # The cause asked in a cleft, a past experience behind the reservation.
+        ("Et ce qui vous bloque, c'est le montant ou de payer avant le résultat ?", True),
+        ("Vous avez déjà eu ce problème avec un autre prestataire ?", True),
     ],
 )
 def test_what_probes_an_objection(tagger, question, probe):
@@ -766,6 +769,8 @@ def test_what_probes_an_objection(tagger, question, probe):
         # A gift in the negotiation, in any wording.
         (OBJECTION_CHAIN[:8] + [C("Bon, je peux vous la faire à huit cents euros par mois.")], "u9", True),
         (OBJECTION_CHAIN[:8] + [C("Allez, je vous baisse de cinquante euros par mois.")], "u9", True),
+        (OBJECTION_CHAIN[:8] + [C("Et on peut étaler en trois paiements, si ça vous aide.")], "u9", True),
+        (OBJECTION_CHAIN[:8] + [C("Le boîtier est en option, mais je vous le mets dedans.")], "u9", True),
         # After the client's agreement, a free visit is an after-sale service, not a concession.
         (
             OBJECTION_CHAIN[:16] + [C("Parfait. Et je vous offre la première visite de contrôle.")],
@@ -809,6 +814,8 @@ def test_no_objection_in_the_discovery(tagger):
     [
         "Bon, si c'est remboursé dès la première panne, le montant ne me gêne plus.",
         "D'accord, je vous l'accorde, ça tient debout.",
+        "En janvier, ça règle mon problème de pic, d'accord.",
+        "Si c'est moi qui garde la main, d'accord, là je suis plus à l'aise.",
     ],
 )
 def test_doubt_resolved_wordings(tagger, text):
@@ -1038,3 +1045,28 @@ def test_one_followup_action_per_coordinated_clause(tagger, text, count):
 def test_personalized_details_in_separate_parts(tagger, text, count):
     tags = _tags(tagger, DIALOGUE[:20] + [C(text)])
     assert sum(1 for t in tags.tags if t.turn_id == "u21" and t.label == "personalized_detail") == count
+
+
+# ---------------------------------------------------------------- round 6: discomfort on new authors
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        # The seller is reproached what he did to the client, or what he claims to know of him.
+        ("Vous m'avez coupé, là. Je vous parlais de la salle de réunion.", True),
+        ("Vous ne connaissez pas mon frère.", True),
+        ("Je vois surtout que vous m'avez pas posé beaucoup de questions.", True),
+        # The client hurries the seller, or has heard the pitch before; says it again.
+        ("Allons à l'essentiel, s'il vous plaît.", True),
+        ("On me l'a déjà faite, celle-là.", True),
+        ("Vous me l'avez dit. Bon. Qu'est-ce que vous me proposez ?", True),
+        ("Ça me dit pas grand-chose, ça.", True),
+        # A denied reproach, a plain question about what the seller knows: no unease.
+        ("Vous ne m'avez pas coupé, continuez.", False),
+        ("Et vous connaissez la région ? Moi, j'y suis depuis vingt ans.", False),
+    ],
+)
+def test_discomfort_reproach_hurry_repeat(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
