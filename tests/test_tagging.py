@@ -1070,3 +1070,39 @@ def test_personalized_details_in_separate_parts(tagger, text, count):
 def test_discomfort_reproach_hurry_repeat(tagger, text, discomfort):
     got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
     assert ("discomfort_signal" in got) is discomfort, got
+
+
+@pytest.mark.parametrize(
+    "text,acked",
+    [
+        # Merely answering the client's question is no acknowledgement (tags.md) …
+        ("Oui, c'est possible, on a une équipe libre dès la semaine prochaine.", False),
+        ("Bien sûr, l'installation est comprise dans le prix.", False),
+        # … noticing the signal is, and so is a favourable answer that moves to the close.
+        ("Je vois que vous vous projetez déjà, ça me fait plaisir.", True),
+        ("Bien sûr, on part sur la formule Atelier, je vous prépare le bon de commande ?", True),
+    ],
+)
+def test_buying_signal_ack_is_more_than_an_answer(tagger, text, acked):
+    got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+    assert ("buying_signal_ack" in got) is acked, got
+
+
+@pytest.mark.parametrize(
+    "text,argued",
+    [
+        # What a feature changes for the client, drawn with "donc vous …", answers the stated need …
+        (
+            "Le lecteur scanne l'étiquette du bac, donc vous retrouvez chaque pièce du stock en deux secondes.",
+            True,
+        ),
+        # … a question about the client's situation takes up the need but argues nothing.
+        (
+            "Et pour chercher les pièces dans le stock, vous y passez combien de temps par jour, à six ?",
+            False,
+        ),
+    ],
+)
+def test_argument_is_a_consequence_not_a_question(tagger, text, argued):
+    got = labels_in(_tags(tagger, DIALOGUE[:8] + [C(text)]), "u9")
+    assert ("argument" in got) is argued, got

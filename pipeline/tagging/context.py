@@ -913,7 +913,13 @@ def _candidate_turn(
             # candidate's presentation ("pour vos appels du dimanche, il a un écran de 6,7 pouces").
             thr = float(cfg.get("argument_nocue_similarity", 0.5))
             p_min = float(cfg.get("argument_nocue_min_p", 0.3))
-            scored = [(s, *_best_need(st, s, sim)) for s in pool if s.probs.get("argument", 0.0) >= p_min]
+            # A question asks; it does not take up the need as a benefit ("et si on change, … ?").
+            scored = [
+                (s, *_best_need(st, s, sim))
+                for s in pool
+                if s.probs.get("argument", 0.0) >= p_min
+                and not (s.form and cfg.get("argument_nocue_not_question"))
+            ]
             scored = [x for x in scored if x[1] is not None and x[2] >= thr]
             if scored:
                 s, best, _score = max(scored, key=lambda x: x[2])
@@ -1039,7 +1045,18 @@ def _candidate_turn(
         a_idx, sig_turn = st.buying_signals[-1]
         if sig_turn == prev_client[0].turn:
             moved = any(a.turn == ti and a.label in ("closing_question", "next_step") for a in st.acts)
-            c = next(((s, s.cue("buying_signal_ack")) for s in ss if s.cue("buying_signal_ack")), None)
+            # A mere favourable answer ("bien sûr", "c'est possible") notices the signal only with a move to close.
+            answer = frozenset(cfg.get("buying_ack_answer_cues", ()))
+            c = next(
+                (
+                    (s, x)
+                    for s in ss
+                    if s.cue("buying_signal_ack") is not None
+                    for x in s.cues["buying_signal_ack"]
+                    if moved or x[0] not in answer
+                ),
+                None,
+            )
             target = c[0] if c else (next((s for s in ss if s.cue("closing_question")), None))
             if c is not None or moved or target is not None:
                 s = target or ss[0]
