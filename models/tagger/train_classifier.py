@@ -2,7 +2,8 @@
 
 Usage (depuis la racine du dépôt) :
     OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py \
-        models/corpus/dev models/corpus/dev2 models/corpus/dev3 models/corpus/dev4
+        models/corpus/dev models/corpus/dev2 models/corpus/dev3 models/corpus/dev4 \
+        models/corpus/dev5 models/corpus/dev6
 
 Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions sont réunies, dans l'ordre donné.
 
@@ -10,7 +11,8 @@ Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions son
 tests/test_tagging_classifier.py réentraîne sur ces dossiers et compare). L'entraînement est déterministe
 (régression logistique par descente de gradient à partir de zéro) : mêmes données, mêmes poids. Après
 toute modification de cues.yaml (les indices sont des variables du modèle), réentraîner. Pour mesurer
-honnêtement, utiliser la validation croisée par session : `rolegrid eval GOLD_DIR --cv`.
+honnêtement, utiliser la validation croisée par auteur : `rolegrid eval GOLD_DIR… --cv-group '(d\\d-[a-z])\\d+$'`
+(ou par session : `--cv`).
 """
 
 from __future__ import annotations
