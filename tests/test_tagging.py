@@ -1106,3 +1106,20 @@ def test_buying_signal_ack_is_more_than_an_answer(tagger, text, acked):
 def test_argument_is_a_consequence_not_a_question(tagger, text, argued):
     got = labels_in(_tags(tagger, DIALOGUE[:8] + [C(text)]), "u9")
     assert ("argument" in got) is argued, got
+
+
+@pytest.mark.parametrize(
+    "answer,new_objection",
+    [
+        # The client's answer to the probe details the probed reservation, "mais" / "et puis" included …
+        ("Le total. Mais j'ai peur de payer pour des capteurs dont on ne se servira jamais.", False),
+        ("Le total, oui. Et puis honnêtement, je veux d'abord en parler à ma femme.", False),
+        # … unless it brings an offer seen elsewhere: a new objection.
+        ("Le total. Et puis on nous a proposé la même chose moins cher ailleurs, à six cents euros.", True),
+    ],
+)
+def test_answer_to_a_probe_opens_no_new_objection(tagger, answer, new_objection):
+    from pipeline.tagging import tag_transcript
+
+    tags = tag_transcript(make(OBJECTION_CHAIN[:9] + [K(answer)]), tagger)
+    assert ("objection" in labels_in(tags, "u10")) is new_objection, labels_in(tags, "u10")

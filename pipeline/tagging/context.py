@@ -408,6 +408,18 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     )
     new_markers = tuple(str(x) for x in cfg.get("objection_answer_new_markers", ()))
     own_act = frozenset(cfg.get("objection_answer_own_cues", ()))
+    # The answer to a probe ("qu'est-ce qui vous fait peur ?" -> "mais j'ai peur de…", "et puis je
+    # veux en parler à…") details the probed reservation, even after "mais" / "et puis": only a
+    # cue of settings.yaml objection_probe_answer_new_cues (another offer seen elsewhere) opens one.
+    probe_answer_cues = cfg.get("objection_probe_answer_new_cues")
+    answering_probe = (
+        probe_answer_cues is not None
+        and answering
+        and any(
+            a.turn == prev_cand[0].turn and a.label == "objection_probe" and st.objections[-1].act in a.links
+            for a in st.acts
+        )
+    )
     if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None and not agreed_here:
         for s in ss:
             c = s.hit("objection")
@@ -420,6 +432,10 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 and not any(f" {m} " in f" {' '.join(s.words)} " for m in new_markers)
             ):
                 continue  # the answer to the probe elaborates the same reservation
+            if answering_probe and not (
+                {x[0] for x in s.cues.get("objection", [])} & set(probe_answer_cues or ())
+            ):
+                continue
             if any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
                 continue  # "c'est beaucoup plus souple que ce que je croyais": relief, not a reservation
             cues = s.cues.get("objection", [])
