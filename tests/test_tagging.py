@@ -878,15 +878,10 @@ def test_sarcastic_thanks_is_no_comfort(tagger):
 def test_spoken_needs(tagger, text, need):
     """The rule layer: the sentence carries a (non-negated) ``need`` cue. Whether the tag is kept also
     depends on the sentence classifier (cue kept when p >= the low threshold), which is retrained."""
-    from pipeline.tagging.components import build_doc
+    from pipeline.tagging.training import sentences_of
 
     turns = make(OBJECTION_CHAIN[:3] + [K(text)]).turns
-    doc = build_doc(tagger.nlp, list(turns))
-    for name, proc in tagger.nlp.pipeline:
-        if name == "rolegrid_context":
-            break
-        doc = proc(doc)
-    sents = tagger.nlp.get_pipe("rolegrid_context")._sentences(doc)
+    _doc, sents = sentences_of(turns, tagger)
     last = [s for s in sents if s.turn == len(turns) - 1]
     assert any(s.cue("need") for s in last) is need, [(s.text, s.cues.get("need")) for s in last]
 

@@ -53,19 +53,23 @@ def cue_labels(tagger: Any) -> tuple[str, ...]:
     return tuple(sorted(tagger.resources.cues.get("labels", {})))
 
 
-def session_data(session: Any, tagger: Any) -> SessionData:
-    """Sentences of a :class:`~pipeline.evaluation.GoldSession` with features and gold labels."""
+def sentences_of(turns: Sequence[Any], tagger: Any) -> tuple[Any, list[Any]]:
+    """The Doc of ``turns`` after the components that precede the context step, and its sentences
+    (``Sent``, with their cues and forms): what the classifier sees, before any tag is decided."""
     from .components import build_doc
 
-    nlp = tagger.nlp
-    turns = [t for t in session.transcript.turns if t.text.strip()]
-    doc = build_doc(nlp, turns)
-    for name, proc in nlp.pipeline:
+    doc = build_doc(tagger.nlp, list(turns))
+    for name, proc in tagger.nlp.pipeline:
         if name == "rolegrid_context":
             break
         doc = proc(doc)
-    ctx = nlp.get_pipe("rolegrid_context")
-    sents = ctx._sentences(doc)
+    return doc, tagger.nlp.get_pipe("rolegrid_context")._sentences(doc)
+
+
+def session_data(session: Any, tagger: Any) -> SessionData:
+    """Sentences of a :class:`~pipeline.evaluation.GoldSession` with features and gold labels."""
+    turns = [t for t in session.transcript.turns if t.text.strip()]
+    doc, sents = sentences_of(turns, tagger)
     metas = doc.user_data["rg_turns"]
     offset = {m["id"]: m["offset"] for m in metas}
     # Every label of the taxonomy (not only those scored now), so that the label set can change.
