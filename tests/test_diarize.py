@@ -13,6 +13,7 @@ from _support import no_network
 from pipeline.audio import SAMPLE_RATE, load_audio
 from pipeline.diarize import DiarizationOptions, diarize, is_channel_split, load_diarizer
 from pipeline.errors import ModelError
+from pipeline.speech_eval import speech_activity, speech_only
 from pipeline.types import Diarization, SpeakerSegment
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
@@ -121,6 +122,10 @@ def test_french_pseudodialogue_der(french_result):
     assert der(reference, french_result, 0.0) <= 0.11
     # measured 0.045: the reference turns span the prompts' inner pauses and quiet tails
     assert share_error(reference, french_result) <= 0.06
+    # against the speech-only reference (turns cut to > -40 dBFS, pauses < 0.3 s kept): measured 0.006
+    mono = load_audio(DATA / "fr-asterisk" / "fr_pseudodialogue.wav").mono
+    speech = speech_only(reference, speech_activity(mono, SAMPLE_RATE, threshold_db=-40.0, bridge=0.3))
+    assert share_error(speech, french_result) <= 0.02
 
 
 def test_stereo_detection():
