@@ -985,10 +985,24 @@ def test_adjustment_after_a_cool_reaction(tagger, client, text, adjusted):
         # "Donc" and a marker: the marker decides, no lexical echo of the last client turn needed.
         ("Donc ce que je comprends, c'est que vous perdez du temps à chercher les pièces.", True),
         ("D'accord, donc je vous propose de commencer par le stock.", False),  # a proposal
+        # A verbless echo of the client's last turn, opening the answer, restates without a marker.
+        ("D'accord. Un outil simple, pour des gars qui ne sont pas informaticiens.", True),
+        ("Un outil simple, sans informatique compliquée. Et combien de commandes par jour ?", True),
+        # Verbless, but about the candidate's offer, not what the client said.
+        ("Trois licences et une formation d'une heure au démarrage.", False),
+        # A finite clause is not an echo: the candidate explains.
+        ("Un outil simple, notre logiciel en propose un avec le scan.", False),
+        # A statement the candidate asks to confirm restates.
+        ("Donc il vous faut un outil simple pour les gars. C'est bien ça ?", True),
+        # A restating marker that closes the sentence.
+        ("Le plus urgent, c'est de retrouver les pièces sans chercher, si je comprends bien.", True),
+        # "Donc euh en fait vous …": fillers after "donc" leave the restatement.
+        ("Donc euh en fait vous voulez un outil simple que vos gars comprennent.", True),
     ],
 )
 def test_need_reformulation_markers(tagger, text, restated):
-    got = labels_in(_tags(tagger, DIALOGUE[:6] + [C(text)]), "u7")
+    # The whole meeting follows: an echo restates during the discovery, early in the session.
+    got = labels_in(_tags(tagger, DIALOGUE[:6] + [C(text)] + DIALOGUE[7:]), "u7")
     assert ("need_reformulation" in got) is restated, got
 
 

@@ -199,3 +199,19 @@ def test_fib_regression_bound():
     assert with_q.questions > 2500
     assert with_q.recall >= 0.99 and with_q.form_accuracy >= 0.97
     assert without_q.recall >= 0.95 and without_q.form_accuracy >= 0.97
+
+
+@pytest.mark.parametrize(
+    "text,rule",
+    [
+        # An option after a comma at the end of an intonation question offers a choice.
+        ("Et vos deux tracteurs, vous aimeriez équiper les deux, ou un seul ?", "alternative_intonation"),
+        ("Vous le voulez en bleu, ou plutôt en gris ?", "alternative_intonation"),
+        # "ou pas" and "ou alors" are not options between two things; no comma, no choice either.
+        ("Vous avez un budget ?", "intonation"),
+        ("Vous avez déjà un prestataire, ou alors vous faites vous-mêmes ?", "intonation"),
+    ],
+)
+def test_alternative_after_a_comma_in_an_intonation_question(nlp, rules, text, rule):
+    got = rules.classify(toks(list(nlp(text))))
+    assert (got.form, got.rule) == ("closed", rule)

@@ -705,6 +705,18 @@ def _candidate_turn(
             # c'est que …" is a restating marker, not only "donc").
             rank = {k: i for i, k in enumerate(cfg.get("reformulation_marker_rank", ()))}
             c_need = min(s.cues["need_reformulation"], key=lambda x: (rank.get(x[0], len(rank)), x[2]))
+        # "Un air sec pour la peinture." after the client said so: a verbless echo restates (the
+        # classifier alone is not sure enough for a sentence without "vous").
+        if (
+            (c_need is None or c_need[0] == "model")
+            and "need_reformulation" not in s.negatives
+            and st.share(ti) <= float(cfg.get("echo_max_share", 0.5))
+            and (
+                _verbless_echo(s, ss, prev_client, sim, cfg)
+                or _confirmed_restatement(s, ss, prev_client, sim, cfg)
+            )
+        ):
+            c_need = ("echo", None, s.tok_start, s.tok_start, "")
         p_need = s.probs.get("need_reformulation", 0.0)
         confident = p_need >= float(cfg.get("reformulation_model_alone_min_p", 1.1))
         c_obj = s.cue("objection_reformulation")
@@ -788,15 +800,22 @@ def _candidate_turn(
         ):
             continue  # a restated reservation, not a need (before any offer, a worry restated is a need)
         # The restating act opens the sentence ("si je comprends bien, …", "donc vous …").
-        if c_need[0] != "model" and c_need[2] - s.tok_start > int(
-            cfg.get("reformulation_marker_max_offset", 6)
+        # … or closes it ("…, c'est le moment important de la semaine, si je comprends bien.").
+        if (
+            c_need[0] != "model"
+            and c_need[2] - s.tok_start > int(cfg.get("reformulation_marker_max_offset", 6))
+            and not (
+                c_need[0] == "marqueur_sur"
+                and s.tok_end - c_need[3] <= int(cfg.get("reformulation_marker_tail_tokens", 0))
+                and s.form is None
+            )
         ):
             continue
         # Without "vous", only a marker or a classifier that is very sure says the client is restated
         # ("hm hm, donc moins de passages mais sans jouer avec la récolte").
         if (
             not s.second_person
-            and c_need[0] not in ("marqueur", "marqueur_sur", "accuse_donc")
+            and c_need[0] not in ("marqueur", "marqueur_sur", "accuse_donc", "echo")
             and not confident
         ):
             continue
@@ -1228,6 +1247,71 @@ def _asks_which_cause(s: Sent, cfg: Mapping[str, Any]) -> bool:
         return False
     # The question rules miss long second members ("…, ou le fait de payer avant d'avoir vu un résultat ?").
     return s.qrule.startswith("alternative") or (s.form == "closed" and "ou" in s.words)
+
+
+def _verbless_echo(
+    s: Sent, ss: Sequence[Sent], prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]
+) -> bool:
+    """A statement without a finite main verb, opening the candidate's answer to the client
+    ("D'accord. Une douche sûre pour votre mari, mais qui reste une vraie salle de bains.",
+    "Planifier l'arrêt au lieu de le subir, c'est noté."), that takes up the client's last turn."""
+    if not cfg.get("reformulation_echo", False) or not prev_client or "?" in s.text or s.form:
+        return False
+    before = [x for x in ss if x.index < s.index]
+    if any(x.n_words > int(cfg.get("echo_max_ack_words", 4)) for x in before):
+        return False  # only what opens the answer, after at most a short acknowledgement
+    skip = frozenset(cfg.get("echo_skip_words", ()))
+    toks = [t for t in s.toks if t[2] != "PUNCT" or t[0] in (",", ":")]
+    # A short tail after the last comma ("…, c'est noté", "…, en somme") does not count as the clause.
+    commas = [i for i, t in enumerate(toks) if t[0] == ","]
+    tail = toks[commas[-1] + 1 :] if commas else []
+    if (
+        commas
+        and len(tail) <= int(cfg.get("echo_max_tail_words", 3))
+        and (any(t[2] in ("AUX", "VERB") for t in tail) or not any(t[2] in _CONTENT_POS for t in tail))
+    ):
+        toks = toks[: commas[-1]]
+    while toks and (toks[0][0] in skip or toks[0][2] == "PUNCT"):
+        toks = toks[1:]
+    # Figures, prices, dates and names echoed back ("deux mille huit cents euros", "mardi 14") note a
+    # fact; a need is said in words.
+    if any(ch.isdigit() for ch in s.text) or any(t[2] in ("NUM", "PROPN") for t in toks):
+        return False
+    content = [t for t in toks if t[2] in _CONTENT_POS]
+    if len(content) < int(cfg.get("echo_min_content_words", 3)) or not toks:
+        return False
+    if toks[0][2] not in ("DET", "NOUN", "ADJ", "NUM", "PROPN", "VERB", "ADP", "ADV"):
+        return False  # "vous perdez…", "je…", "ça…" are clauses; "c'est…" too
+    relative = frozenset(["qui", "que", "qu'", "où", "dont"])
+    for k, (text, lemma, pos) in enumerate(toks):
+        if text in relative:
+            break  # a finite verb in a relative clause leaves the echo verbless
+        if pos == "AUX" or (pos == "VERB" and not (text == lemma or (k > 0 and toks[k - 1][2] == "AUX"))):
+            return False
+    thr = float(cfg.get("echo_min_similarity", 0.4))
+    sim.prepare([c.index for c in prev_client] + [s.index])
+    best = max(sim.score(s, c) for c in prev_client)
+    shared = max(len(s.lemmas & c.lemmas) for c in prev_client)
+    return best >= thr and shared >= int(cfg.get("echo_min_shared_lemmas", 2))
+
+
+def _confirmed_restatement(
+    s: Sent, ss: Sequence[Sent], prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]
+) -> bool:
+    """A statement about the client that the candidate at once asks to confirm ("… il vous faut un
+    fournil où on ne cuit pas l'été. C'est bien ça ?"): it restates what the client said."""
+    if not cfg.get("reformulation_echo", False) or not prev_client or "?" in s.text or s.form:
+        return False
+    nxt = next((x for x in ss if x.index == s.index + 1), None)
+    if nxt is None or "?" not in nxt.text or nxt.n_words > 4:
+        return False
+    text = nxt.text.lower().strip(" ?!.…")
+    if not any(text.endswith(t) for t in cfg.get("echo_confirm_tags", ())):
+        return False
+    if not (s.second_person or s.nouns):
+        return False
+    sim.prepare([c.index for c in prev_client] + [s.index])
+    return max(sim.score(s, c) for c in prev_client) >= float(cfg.get("echo_confirm_min_similarity", 0.3))
 
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:

@@ -331,6 +331,16 @@ class QuestionRules:
             )
             if not verbs and not clause and (starts_et or any(x in self.topic for x in words[f:])):
                 return QuestionForm("open", "elliptic_topic")
+            # "vous aimeriez équiper les deux, ou un seul ?": the option after a comma near the end
+            # offers a choice (an alternative), it restates nothing.
+            tail = [w for w in words[f:] if w not in {"?", "!", "."}]
+            if (
+                "vous" in words
+                and any(tail[k : k + 2] == [",", "ou"] for k in range(max(0, len(tail) - 6), len(tail) - 1))
+                and not any(self._has(b, flat) for b in self.decl_alt_blockers)
+                and tail[-2:] != ["ou", "pas"]
+            ):
+                return QuestionForm("closed", "alternative_intonation")
             return QuestionForm("closed", "intonation")
 
         # Alternative without "?": "plutôt A ou B".
