@@ -1132,3 +1132,61 @@ def test_answer_to_a_probe_opens_no_new_objection(tagger, answer, new_objection)
 
     tags = tag_transcript(make(OBJECTION_CHAIN[:9] + [K(answer)]), tagger)
     assert ("objection" in labels_in(tags, "u10")) is new_objection, labels_in(tags, "u10")
+
+
+# ------------------------------------------------------------- round 8: probes without "?", doubts taken back
+
+# The reservation restated without a question, and the client confirms: the next short turn asks.
+RESTATED = OBJECTION_CHAIN[:8] + [
+    C("Si je vous suis, c'est surtout le montant qui vous gêne."),  # u9
+    K("Voilà, c'est ça."),  # u10
+]
+
+
+@pytest.mark.parametrize(
+    "text,probe",
+    [
+        # Spoken questions whose "?" the transcript lost: "et …" adds a point and hands the floor back.
+        ("Et dans les quinze mille euros d'une panne, vous comptez les heures de vos gars", True),
+        (
+            "Neuf cents euros, d'accord. Et le service de votre associé, il est connecté aussi, avec le suivi.",
+            True,
+        ),
+        ("Et en dehors de l'emballage, il y a d'autres machines où vous savez que ça va casser", True),
+        # A tag question that asks whether (not "c'est bien ça ?") digs.
+        ("Les pannes de l'an dernier, vos techniciens les avaient vues venir, ou pas", True),
+        # Statements and promises hand nothing back: stance adverb, what the client can do or will get.
+        ("Et franchement, c'est le prix d'une demi-journée d'arrêt.", False),
+        ("Et vous pouvez arrêter à tout moment après trois mois.", False),
+        ("Et vous verrez la différence dès le premier mois.", False),
+        # The seller's side: an answer, not a question.
+        ("Et nous, on installe les capteurs sans arrêter la ligne.", False),
+    ],
+)
+def test_probe_without_question_mark(tagger, text, probe):
+    got = labels_in(_tags(tagger, RESTATED + [C(text)]), "u11")
+    assert ("objection_probe" in got) is probe, got
+
+
+def test_relief_with_a_plain_agreement_word_after_a_probe(tagger):
+    """A plain "d'accord" with relief ("…, ça me rassure") takes the doubt back after a probe only."""
+    turns = OBJECTION_CHAIN[:12] + [
+        C("Qu'est-ce qui vous rassurerait ?"),
+        K("Bon, d'accord, si je peux les voir tourner chez lui, ça me rassure beaucoup."),
+    ]
+    assert "doubt_resolved" in labels_in(_tags(tagger, turns), "u14")
+
+
+@pytest.mark.parametrize(
+    "text,objection",
+    [
+        # A condition of the offer refused in the first person, without "mais": an objection.
+        ("Je ne veux pas m'engager pour trois ans, moi.", True),
+        ("Je veux pas de technicien différent à chaque visite.", True),
+        # Politeness is no refusal.
+        ("Je ne veux pas vous faire perdre votre temps, mais continuez.", False),
+    ],
+)
+def test_flat_refusal_is_an_objection(tagger, text, objection):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("objection" in got) is objection, got

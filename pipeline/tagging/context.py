@@ -381,13 +381,31 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
             if c is None or ("objection" in s.cues and not relief):
                 continue
-            weak = c[0] == "acquiescement"
+            # A plain "d'accord" is weak, unless the sentence also voices relief ("bon, d'accord, ça me
+            # rassure") or the classifier is sure ("d'accord, l'écart est justifié") and no "mais" follows.
+            sure = float(cfg.get("doubt_model_sure_min_p", 1.1))
+            model_sure = s.probs.get("doubt_resolved", 0.0) >= sure and "mais" not in s.words
+            weak = c[0] == "acquiescement" and not relief and not model_sure
             if weak and (target.responded_turn is None or s.n_words < 4 or ti - target.responded_turn > 2):
                 continue
             _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
             target.resolved = True
             resolved_at = s.index
-            break
+            # One turn may take back two doubts ("ah, c'est pour ça qu'il était pas cher, je suis
+            # rassurée. Et pour les cent euros, vu comme ça, ça passe"): a later sentence goes to the
+            # previous objection still open that was answered.
+            if not cfg.get("doubt_resolves_several", False):
+                break
+            target = next(
+                (
+                    o
+                    for o in reversed(st.objections)
+                    if not o.resolved and o.responded_turn is not None and ti - o.turn <= window + 2
+                ),
+                None,
+            )
+            if target is None:
+                break
 
     # Objections (one per turn), once the candidate has presented something.
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
@@ -664,9 +682,11 @@ def _candidate_turn(
             # A date alone ("aujourd'hui", "en mars") proposes nothing: only an action or a
             # document makes the question a next step rather than a probe.
             and not any(x[0] in ("action", "document") for x in s.cues.get("next_step", []))
-            and s.cue("closing_question") is None
+            # "qu'est-ce qui vous retient ?" also reads as a closing cue; with an open objection and a
+            # digging cue the closing branch above left it to the probe.
+            and (s.cue("closing_question") is None or probe_cue is not None)
             and open_obj.candidate_turns_since < probe_window + (1 if probe_cue is not None else 0)
-            and s.qrule != "tag_question"
+            and (s.qrule != "tag_question" or _asks_yes_or_no(s, cfg))
             and (probe_cue is not None or s.hit("need_reformulation") is None)
             and not (restating and not open_obj.reformulated)
         ):
@@ -785,10 +805,30 @@ def _candidate_turn(
                 0.5,
                 attributes={"kind": kind},
             )
-            obj = _Objection(act=a, turn=target.turn, sent=target, reformulated=True)
+            # A question that names the reservation to dig into it ("c'est de sortir tout d'un coup qui
+            # vous bloque, ou même une mensualité ?") probes it, as in the loop above.
+            digs = (
+                cfg.get("restated_probe_question", False)
+                and bool(s.form)
+                and s.qrule != "tag_question"
+                and "objection_probe" not in s.negatives
+                and (s.cue("objection_probe") is not None or _asks_which_cause(s, cfg))
+            )
+            obj = _Objection(act=a, turn=target.turn, sent=target, reformulated=True, probed=digs)
             st.objections.append(obj)
             open_obj = obj
             _add(st, "objection_reformulation", s, c_obj[0], 0.6, links=[a])
+            if digs:
+                pc = s.cue("objection_probe")
+                _add(
+                    st,
+                    "objection_probe",
+                    s,
+                    f"rule:objection_probe/{pc[0] if pc else 'alternative'}",
+                    0.6,
+                    links=[a],
+                )
+                probed_here = True
             reformulated = True
             continue
         if reformulated or c_need is None or st.agreement_turn is not None:
@@ -841,8 +881,8 @@ def _candidate_turn(
         for s in questions:
             if (
                 s.index > max(restated_at)
-                and s.qrule != "tag_question"
-                and s.cue("closing_question") is None
+                and (s.qrule != "tag_question" or _asks_yes_or_no(s, cfg))
+                and (s.cue("closing_question") is None or s.cue("objection_probe") is not None)
                 and "objection_probe" not in s.negatives
             ):
                 pc = s.cue("objection_probe")
@@ -857,6 +897,44 @@ def _candidate_turn(
                 open_obj.probed = True
                 probed_here = True
                 break
+
+    # A probe said without "?" (spoken French asks by intonation, the transcript loses it): a short
+    # turn that ends on a sentence handing the floor back ("Et dans les trente-cinq euros, vous
+    # comptez ce que vous jetez.", "Et elle en est contente, votre voisine ?") while the objection
+    # has had no answer yet. It adds a point ("et …") or digs (a probing cue); it has a verb and
+    # does not speak of the seller's side (je, nous, on: that presents, it answers).
+    if (
+        open_obj is not None
+        and not probed_here
+        and cfg.get("probe_declarative", False)
+        and ss
+        and open_obj.responded_turn is None
+        and open_obj.candidate_turns_since < probe_window
+        and st.agreement_turn is None
+        and sum(x.n_words for x in ss) <= int(cfg.get("probe_declarative_max_turn_words", 35))
+    ):
+        s = ss[-1]
+        taken = any(a.sent == s.index and a.label not in ("active_listening",) for a in st.acts)
+        if (
+            not s.form
+            and not taken
+            and "objection_probe" not in s.negatives
+            and any(pos in ("VERB", "AUX") for _t, _l, pos in s.toks)
+            and not set(s.words) & frozenset(cfg.get("probe_declarative_seller_words", ()))
+            and not _asserts(s, cfg)
+            and (s.cue("objection_probe") is not None or _adds_a_point(s, cfg))
+        ):
+            pc = s.cue("objection_probe")
+            _add(
+                st,
+                "objection_probe",
+                s,
+                f"rule:objection_probe/{pc[0] if pc else 'declarative'}",
+                0.55,
+                links=[open_obj.act],
+            )
+            open_obj.probed = True
+            probed_here = True
 
     # Arguments and objection responses.
     if open_obj is not None and not st.objections[-1].resolved and st.agreement_turn is None:
@@ -1312,6 +1390,43 @@ def _confirmed_restatement(
         return False
     sim.prepare([c.index for c in prev_client] + [s.index])
     return max(sim.score(s, c) for c in prev_client) >= float(cfg.get("echo_confirm_min_similarity", 0.3))
+
+
+def _asks_yes_or_no(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """A tag question that asks whether ("…, les rondes les avaient vus venir, ou pas"), not one that
+    asks to confirm a restatement ("…, c'est bien ça ?")."""
+    tail = " ".join(w for w in s.words if w not in ("?", ".", "!", ",", "\n")).strip()
+    return any(tail.endswith(" " + t) for t in cfg.get("probe_tag_question_tails", ()))
+
+
+def _asserts(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """The sentence states or promises rather than asks: a stance adverb or a total negation
+    ("franchement, …", "elle ne change ni …, ni …", "ça n'a rien à voir"), or a main verb that says
+    what the client can do ("vous pouvez passer en mode silence") or will get (a second-person
+    future: "vous verrez", "vous aurez")."""
+    if set(s.words) & frozenset(cfg.get("probe_declarative_assertive_words", ())):
+        return True
+    # The main verb (the first one): "il y a d'autres semaines où vous ne pourrez pas …" still asks.
+    verb = next(((w, lem) for w, lem, pos in s.toks if pos in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    if verb[1] in cfg.get("probe_declarative_assertive_lemmas", ()):
+        return True
+    return "vous" in s.words and verb[0].endswith("rez")
+
+
+def _adds_a_point(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """The sentence opens with a connective that adds a point ("et …"), possibly after the seller's
+    acknowledgement of the figure just heard ("neuf euros, d'accord, et c'est pour …")."""
+    openers = frozenset(cfg.get("probe_declarative_openers", ()))
+    words = [w for w in s.words if w not in (",", ".", "\n")]
+    if words and words[0] in openers:
+        return True
+    for c in s.cues.get("active_listening", []):
+        after = [t for t, _l, pos in s.toks[c[3] - s.tok_start :] if pos != "PUNCT"]
+        if after and after[0] in openers and c[2] - s.tok_start <= 4:
+            return True
+    return False
 
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
