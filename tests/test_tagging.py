@@ -969,12 +969,40 @@ REFUSED = "Les statistiques, ça ne m'intéresse pas du tout."
         (COOL, "Alors partons plutôt sur la formule simple, sans les statistiques.", False),
         (REFUSED, "Le lecteur se range à la place de l'ancien cahier, sur l'établi.", False),  # literal
         (REFUSED, "Le scan, c'est plutôt que de chercher à la main, vous visez l'étiquette.", False),
+        # Another way offered in place of the first one ("plutôt que X, Y"; "on peut plutôt …").
+        (REFUSED, "Alors plutôt que l'abonnement complet, je vous propose le scan seul sur un poste.", True),
+        (REFUSED, "Dans ce cas on peut plutôt commencer par le scan seul, sur un poste.", True),
+        (COOL, "Entendu, je laisse tomber les statistiques, on regarde le scan.", True),
+        # Setting something aside FOR the client, a relative clause, a negation: nothing is dropped.
+        (COOL, "Et je vous mets de côté une invitation pour notre journée portes ouvertes.", False),
+        (COOL, "Le stock, c'est souvent ce qu'on oublie quand on compte le temps perdu.", False),
+        (COOL, "La garantie, je ne peux pas la mettre de côté, elle se prend à l'achat.", False),
     ],
 )
 def test_adjustment_after_a_cool_reaction(tagger, client, text, adjusted):
     turns = DIALOGUE[:9] + [K(client), C(text)]
     got = labels_in(_tags(tagger, turns), "u11")
     assert ("adjustment" in got) is adjusted, got
+
+
+def test_bare_apology_is_no_adjustment(tagger):
+    turns = DIALOGUE[:9] + [K("Vous parlez trop vite, je n'ai rien compris."), C("Ah oui, pardon.")]
+    assert "adjustment" not in labels_in(_tags(tagger, turns), "u11")
+
+
+def test_arguments_take_the_needs_in_turn(tagger):
+    """Two benefits in two turns answer the two needs stated (C2.1 counts distinct needs answered)."""
+    turns = DIALOGUE[:8] + [
+        C("Avec le scan, vous retrouvez chaque pièce du stock en deux secondes, ça vous évite de chercher."),
+        K("D'accord."),
+        C(
+            "Et l'écran n'a que trois boutons, donc vos gars n'ont besoin d'aucune formation pour s'en servir."
+        ),
+    ]
+    tags = _tags(tagger, turns)
+    by_id = {t.id: t for t in tags.tags}
+    linked = {by_id[x].turn_id for t in tags.tags if t.label == "argument" for x in t.links}
+    assert {"u4", "u6"} <= linked, linked
 
 
 @pytest.mark.parametrize(

@@ -527,12 +527,15 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             _add(st, "discomfort_signal", s, c[0], 0.6)
             break
     uneasy = _has_label(st, ti, "discomfort_signal")
+    in_need = frozenset(cfg.get("comfort_not_in_need_turn", ()))
     for s in ss if not uneasy else []:
         c = s.hit("comfort_signal")
         if c is None and any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
             c = s.cues["comfort_signal"][0]  # laughter is a sign of ease whatever the classifier says
         if c is not None and c[0] == "confidence" and "objection" in s.cues:
             continue  # "je vais être honnête : on a déjà un fournisseur" prefaces a reservation
+        if c is not None and c[0] in in_need and _has_label(st, ti, "need"):
+            continue  # "mon mari a fait une chute en enjambant la baignoire": the need's setting, not a confidence
         if c is not None and "discomfort_signal" not in s.cues:
             _add(st, "comfort_signal", s, c[0], 0.6)
             break
@@ -1010,12 +1013,12 @@ def _candidate_turn(
             c = s.hit("argument")
             if c is None:
                 continue
-            best, score = _best_need(st, s, sim)
             thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
+            best, score = _best_need(st, s, sim, thr)
             if answered_here and c[0] == "model" and cfg.get("second_argument_needs_cue", False):
                 continue  # the second argument of a turn needs its own benefit phrase
             if best is not None and score >= thr and best not in answered_here:
-                _add(st, "argument", s, c[0], 0.55, links=[best])
+                _add(st, "argument", s, c[0], 0.55, links=_argument_links(st, s, sim, best, score))
                 st.offer_made = True
                 done = True
                 answered_here.append(best)
@@ -1028,7 +1031,7 @@ def _candidate_turn(
             p_min = float(cfg.get("argument_nocue_min_p", 0.3))
             # A question asks; it does not take up the need as a benefit ("et si on change, … ?").
             scored = [
-                (s, *_best_need(st, s, sim))
+                (s, *_best_need(st, s, sim, thr))
                 for s in pool
                 if s.probs.get("argument", 0.0) >= p_min
                 and not (s.form and cfg.get("argument_nocue_not_question"))
@@ -1036,7 +1039,14 @@ def _candidate_turn(
             scored = [x for x in scored if x[1] is not None and x[2] >= thr]
             if scored:
                 s, best, _score = max(scored, key=lambda x: x[2])
-                _add(st, "argument", s, "rule:argument/need_taken_up", 0.45, links=[best])
+                _add(
+                    st,
+                    "argument",
+                    s,
+                    "rule:argument/need_taken_up",
+                    0.45,
+                    links=_argument_links(st, s, sim, best, _score),
+                )
                 st.offer_made = True
 
     # Examples, technical translations.
@@ -1083,8 +1093,9 @@ def _candidate_turn(
             and not _has_label(st, ti, "argument")
             and not any(a.turn == ti and a.label in handling for a in st.acts)
         ):
-            best, score = _best_need(st, s, sim)
-            if best is not None and score >= float(cfg.get("argument_from_translation_similarity", 1.0)):
+            floor = float(cfg.get("argument_from_translation_similarity", 1.0))
+            best, score = _best_need(st, s, sim, floor)
+            if best is not None and score >= floor:
                 _add(st, "argument", s, "rule:argument/translated_benefit", 0.5, links=[best])
         n_translations = sum(1 for a in st.acts if a.turn == ti and a.label == "technical_translation")
         if n_translations >= int(cfg.get("max_translations_per_turn", 1)):
@@ -1117,7 +1128,9 @@ def _candidate_turn(
                 cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
                 if not reacted:
                     cues = [x for x in cues if x[0] in drop]
-                if cues and s.cue("adjustment") is not None and not s.form:
+                # A bare apology ("Ah oui, pardon.") changes nothing by itself (settings.yaml).
+                short = s.n_words < int(cfg.get("adjustment_min_words", 0))
+                if cues and s.cue("adjustment") is not None and not s.form and not short:
                     _add(st, "adjustment", s, cues[0][0], 0.5)
                     break
 
@@ -1489,19 +1502,31 @@ def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
     return any(w.strip(",") in _NEGATION for w in before)
 
 
-def _best_need(st: _State, s: Sent, sim: _Similarity) -> tuple[int | None, float]:
+def _best_need(st: _State, s: Sent, sim: _Similarity, floor: float = 0.0) -> tuple[int | None, float]:
     """The need an argument answers: the most similar one, but a need no argument has answered
-    yet wins when it is nearly as close (arguments tend to take the needs in turn)."""
+    yet wins when it is nearly as close (arguments tend to take the needs in turn) and still
+    reaches ``floor`` (the caller's link threshold)."""
     scored = [(sim.score(s, ns), a) for a, ns in st.needs]
     if not scored:
         return None, -1.0
     score, best = max(scored)
     answered = {x for act in st.acts if act.label == "argument" for x in act.links}
     margin = float(st.settings.get("argument_fresh_need_margin", 0.8))
-    fresh = [(v, a) for v, a in scored if a not in answered and v >= margin * score]
+    fresh = [(v, a) for v, a in scored if a not in answered and v >= margin * score and v >= floor]
     if fresh and best in answered:
         score, best = max(fresh)
     return best, score
+
+
+def _argument_links(st: _State, s: Sent, sim: _Similarity, best: int, score: float) -> list[int]:
+    """The needs an argument answers: the best one, and another need nearly as close when one benefit
+    settles two worries ("l'air arrive sec : plus de gouttes, plus de reprises")."""
+    ratio = float(st.settings.get("argument_second_link_ratio", 0) or 0)
+    if ratio <= 0 or score <= 0:
+        return [best]
+    others = sorted(((sim.score(s, ns), a) for a, ns in st.needs if a != best), reverse=True)
+    extra = [a for v, a in others[:1] if v >= ratio * score]
+    return [best, *extra]
 
 
 def _restated_need(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
