@@ -539,6 +539,12 @@ def test_polite_reply_is_not_rapport(tagger):
         ("Elle est à vitesse variable, c'est-à-dire que la vitesse du moteur varie.", False),
         # an apposition without a verb names the term again
         ("Il est sous Android Enterprise, c'est-à-dire une version professionnelle d'Android.", False),
+        # a colon after a term says what it changes; after a plan or a proposal it only announces it
+        ("Il a un sécheur frigorifique intégré : l'air arrive sec dans vos outils, même l'été.", True),
+        (
+            "Alors regardons-le sous cet angle : vous payez trois cent cinquante euros de plus par mois.",
+            False,
+        ),
     ],
 )
 def test_technical_translation_explains_something(tagger, text, expected):
@@ -1218,3 +1224,35 @@ def test_relief_with_a_plain_agreement_word_after_a_probe(tagger):
 def test_flat_refusal_is_an_objection(tagger, text, objection):
     got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
     assert ("objection" in got) is objection, got
+
+
+@pytest.mark.parametrize(
+    "text,closing",
+    [
+        # Inverted or subjunctive requests for the decision (vouloir/souhaiter que + je/on + commitment verb).
+        ("Souhaitez-vous que je vous inscrive dès aujourd'hui pour la formule Atelier ?", True),
+        ("Alors, êtes-vous d'accord pour que nous équipions vos deux ateliers ?", True),
+        ("Vous voulez pas qu'on remplisse le bon de commande maintenant ?", True),
+        # Asking leave to explain asks for no decision.
+        ("Voulez-vous que je vous explique comment marche le réglage ?", False),
+    ],
+)
+def test_closing_question_inverted_or_subjunctive(tagger, text, closing):
+    got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+    assert ("closing_question" in got) is closing, got
+
+
+@pytest.mark.parametrize(
+    "text,step",
+    [
+        # "aujourd'hui", "maintenant" time the decision itself: a closing question, no step scheduled.
+        ("Bon, on signe le contrat aujourd'hui ?", False),
+        ("On lance la commande maintenant ?", False),
+        # A precise day or hour schedules the step.
+        ("On vous bloque le jeudi 12 à neuf heures pour l'installation ?", True),
+    ],
+)
+def test_next_step_in_a_closing_question_needs_a_precise_date(tagger, text, step):
+    got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+    assert "closing_question" in got, got
+    assert ("next_step" in got) is step, got

@@ -1001,10 +1001,17 @@ def _candidate_turn(
             )
         ]
         handling = {"objection_response", "objection_reformulation", "objection_probe", "concession"}
-        if not cfg.get("argument_in_objection_handling", True) and any(
-            a.turn == ti and a.label in handling for a in st.acts
-        ):
+        in_handling = any(a.turn == ti and a.label in handling for a in st.acts)
+        mode = cfg.get("argument_in_objection_handling", True)
+        if not mode and in_handling:
             pool = []  # tags.md: inside objection handling the answer is an objection_response
+        # tags.md: … unless it also answers a separate earlier need: with "fresh_need", an argument in
+        # objection handling only for a need no argument has answered yet.
+        served = (
+            {x for act in st.acts if act.label == "argument" for x in act.links}
+            if mode == "fresh_need" and in_handling
+            else set()
+        )
         done = False
         # A presentation often answers two needs in one turn ("vos pistolets ne crachent plus… et on peut
         # parler à côté"): a further argument only for another need (settings.yaml max_arguments_per_turn).
@@ -1017,7 +1024,7 @@ def _candidate_turn(
             best, score = _best_need(st, s, sim, thr)
             if answered_here and c[0] == "model" and cfg.get("second_argument_needs_cue", False):
                 continue  # the second argument of a turn needs its own benefit phrase
-            if best is not None and score >= thr and best not in answered_here:
+            if best is not None and score >= thr and best not in answered_here and best not in served:
                 _add(st, "argument", s, c[0], 0.55, links=_argument_links(st, s, sim, best, score))
                 st.offer_made = True
                 done = True
@@ -1036,7 +1043,7 @@ def _candidate_turn(
                 if s.probs.get("argument", 0.0) >= p_min
                 and not (s.form and cfg.get("argument_nocue_not_question"))
             ]
-            scored = [x for x in scored if x[1] is not None and x[2] >= thr]
+            scored = [x for x in scored if x[1] is not None and x[2] >= thr and x[1] not in served]
             if scored:
                 s, best, _score = max(scored, key=lambda x: x[2])
                 _add(
@@ -1063,6 +1070,8 @@ def _candidate_turn(
             c = None  # "je peux vous faire dix pour cent, ça fait six mille": the new price of a gift
         if c is not None and st.share(ti) < float(cfg.get("example_min_share", 0.0)):
             c = None  # the introduction ("technicienne chez Thermia") tells no customer story yet
+        if c is not None and c[0] == "model" and not _illustrates(s, cfg):
+            c = None  # a price or a spec sheet alone tells no story and no figure of the client's own
         if c is not None and not s.form and s.n_words >= 5:
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
@@ -1214,8 +1223,24 @@ def _candidate_turn(
         )
         if after_sale and s.hit("followup_action") is not None and not document and not first_step:
             continue
-        if any(a.sent == s.index and a.label in ("agreement_summary", "concession") for a in st.acts):
-            continue  # a summary restates the terms; a gift is not the action proposed
+        # A summary restates the terms and a gift is not the action proposed; a recap that fixes the
+        # dated visit or delivery ("visite technique jeudi à neuf heures") does set the step when none was
+        # proposed before (settings.yaml next_step_in_summary: true, or "if_none").
+        in_summary = cfg.get("next_step_in_summary", False)
+        if in_summary == "if_none" and any(a.label == "next_step" for a in st.acts):
+            in_summary = False
+        skip = ("concession",) if in_summary else ("agreement_summary", "concession")
+        if any(a.sent == s.index and a.label in skip for a in st.acts):
+            continue
+        # In a closing question, "aujourd'hui", "maintenant", "en novembre" time the decision ("on signe
+        # aujourd'hui ?"): the question schedules a step only with a precise day or hour.
+        vague = frozenset(cfg.get("next_step_vague_dates_in_closing", ()))
+        if (
+            vague
+            and any(a.sent == s.index and a.label == "closing_question" for a in st.acts)
+            and all(x[4].lower() in vague for x in s.cues["next_step"] if x[1] == "date")
+        ):
+            continue
         n_steps = sum(1 for a in st.acts if a.turn == ti and a.label == "next_step")
         # A visit, a delivery or an installation the candidate describes while presenting the offer
         # ("on livre le samedi") is proposed as the next step only once the decision was asked for.
@@ -1470,6 +1495,11 @@ def _explains(s: Sent, c: tuple[str, str | None, int, int, str], cfg: Mapping[st
     new = {lem for _t, lem, pos in after if pos in _CONTENT_POS and lem[:4] not in before and len(lem) > 2}
     if len(new) < int(cfg.get("translation_min_new_lemmas", 2)):
         return False
+    # "Regardons-le sous cet angle : …", "je vous propose qu'on fasse comme ça : …": the colon opens a
+    # plan, a calculation or a proposal, not what a term changes for the client.
+    frame = frozenset(cfg.get("translation_colon_frame_lemmas", ()))
+    if c[0] == "deux_points" and any(lem in frame for _t, lem, _p in s.toks[:cut]):
+        return False
     apposition = frozenset(cfg.get("translation_apposition_markers", ()))
     if c[4] in apposition and not any(pos in ("VERB", "AUX") for _t, _l, pos in after):
         return False
@@ -1494,6 +1524,19 @@ def _key_points(s: Sent) -> bool:
         "ans",
     }
     return s.has_digit or bool(keys & set(s.words)) or s.n_words >= 12
+
+
+def _illustrates(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Whether a sentence can illustrate without an example phrase: someone else's case (a named
+    person, place or firm, "un client", "chez …") or a figure in the client's own context ("vous" and a
+    number). Without ``example_model_actor_lemmas`` in settings.yaml every sentence can."""
+    actors = frozenset(cfg.get("example_model_actor_lemmas", ()))
+    if not actors:
+        return True
+    if any(pos == "PROPN" or lemma in actors for _, lemma, pos in s.toks):
+        return True
+    number = any(pos == "NUM" or any(ch.isdigit() for ch in w) for w, _, pos in s.toks)
+    return number and s.second_person
 
 
 def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
