@@ -275,3 +275,20 @@ def test_cross_validation_by_author_leaves_the_author_out(training_data, monkeyp
         ["b2b-industrie-produit-d3-b1"],
     ]
     assert r.micro.f1 > 0.3  # a real tagger, not an empty one
+
+
+def test_settings_thresholds_are_pairs_of_model_labels() -> None:
+    """``classifier_thresholds`` (chosen by nested CV by author): every key is ``default`` or a label
+    the classifier scores (another key would be silently ignored), every value ``[low, high]`` with
+    0 <= low <= high <= 1 (a cue needs less confirmation than the model alone); ``classifier_l2`` > 0."""
+    from pipeline.tagging.resources import load_resources
+
+    settings = load_resources().settings
+    scored = {lab for labs in MODEL_LABELS.values() for lab in labs}
+    thresholds = settings["classifier_thresholds"]
+    assert "default" in thresholds
+    for label, pair in thresholds.items():
+        assert label == "default" or label in scored, label
+        low, high = pair
+        assert 0.0 <= low <= high <= 1.0, (label, pair)
+    assert float(settings["classifier_l2"]) > 0
