@@ -1256,3 +1256,97 @@ def test_next_step_in_a_closing_question_needs_a_precise_date(tagger, text, step
     got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
     assert "closing_question" in got, got
     assert ("next_step" in got) is step, got
+
+
+@pytest.mark.parametrize(
+    "text,objection",
+    [
+        # The sentence turns on "mais" to a yes: the reservation before it is conceded.
+        ("Il faut que j'en parle à mon associé, mais pour moi c'est oui.", False),
+        ("Je dois en parler à mon associé, mais sur le principe, oui.", False),
+        # A yes to something else keeps the reservation.
+        ("Neuf cents euros, c'est trop cher, mais d'accord pour un essai.", True),
+    ],
+)
+def test_reservation_conceded_after_but(tagger, text, objection):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("objection" in got) is objection, got
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        ("Mouais.", False),  # a lukewarm reply alone
+        ("Mouais. Tout le monde dit ça.", True),  # with a sign of scepticism
+        # A reproach to the seller is unease even in a turn that voices a reservation.
+        ("Non, non. Je vais en parler à mon associé. Vous m'avez noyé avec tous vos sigles.", True),
+    ],
+)
+def test_lukewarm_reply_and_reproach(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+@pytest.mark.parametrize(
+    "text,resolved",
+    [
+        ("Trois mois, bon, ça va.", True),
+        ("Deux heures, ça, ça va.", True),
+        ("Bon, ça devient raisonnable, vu ce qui est inclus.", True),
+        ("Bon, quinze mille la panne, vous avez pas tort.", True),
+        ("Neuf cents. Ça, c'est dans le budget.", True),
+        ("Quinze mille. Bon. Ça, c'est un point.", True),
+        ("Ça va être compliqué avec mon associé.", False),
+    ],
+)
+def test_reservation_admitted_without_relief_word(tagger, text, resolved):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:13] + [K(text)]), "u14")
+    assert ("doubt_resolved" in got) is resolved, got
+
+
+@pytest.mark.parametrize(
+    "opening,need",
+    [
+        # A greeting without a question: the client's reply is small talk or availability.
+        ("Bonjour Madame Costa, merci de me recevoir entre deux tournées.", False),
+        # A question that opens discovery: the reply states the need.
+        ("Bonjour Madame Costa, je peux vous aider ?", True),
+    ],
+)
+def test_reply_to_a_greeting_states_no_need(tagger, opening, need):
+    reply = "Bonjour. Oui, il me faut une borne pour recharger la voiture, la prise du garage chauffe."
+    got = labels_in(_tags(tagger, [C(opening), K(reply)] + OBJECTION_CHAIN[6:12]), "u2")
+    assert ("need" in got) is need, got
+
+
+@pytest.mark.parametrize(
+    "question,answer,need",
+    [
+        # A situation told in answer to a discovery question, without a need word.
+        (
+            "Et la voiture, vous la chargez comment en ce moment ?",
+            "Sur la prise du garage. Ça met toute la nuit, et des fois le matin elle est pas pleine.",
+            True,
+        ),
+        # A plain fact given in answer is no need.
+        ("Vous habitez où ?", "À Colomiers, depuis dix ans.", False),
+    ],
+)
+def test_answer_to_a_discovery_question(tagger, question, answer, need):
+    head = [C("Bonjour Madame Costa, merci de me recevoir."), K("Bonjour, entrez.")]
+    got = labels_in(_tags(tagger, head + [C(question), K(answer)] + OBJECTION_CHAIN[6:12]), "u4")
+    assert ("need" in got) is need, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trente-cinq euros ? Je paie vingt-cinq euros aujourd'hui.",
+        "Deux mille trois cent cinquante. Nous payions mille sept cents.",
+    ],
+)
+def test_what_the_client_pays_today_is_a_price_objection(tagger, text):
+    tags = _tags(tagger, OBJECTION_CHAIN[:7] + [K(text)])
+    assert [t.attributes.get("kind") for t in tags.tags if t.turn_id == "u8" and t.label == "objection"] == [
+        "price"
+    ]

@@ -125,6 +125,7 @@ class _State:
         self.reservation_only = frozenset(settings.get("reservation_only_markers", ()))
         self.client_nouns: set[str] = set()
         self.candidate_nouns: set[str] = set()
+        self.client_turns = 0  # client turns already walked
 
     @property
     def phased(self) -> bool:
@@ -227,6 +228,7 @@ def run_context(
         role = meta.get("role")
         if role == "client":
             _client_turn(st, ti, ss, prev_sents if prev_role == "candidate" else [], sim)
+            st.client_turns += 1
             for s in ss:
                 st.client_nouns.update(n for n in s.nouns if n not in generic)
         elif role == "candidate":
@@ -456,6 +458,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 continue
             if any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
                 continue  # "c'est beaucoup plus souple que ce que je croyais": relief, not a reservation
+            if _accepted_after_but(s, c[2], cfg.get("objection_conceded_by", ())):
+                continue  # "je dois en parler à mon DG, mais pour moi c'est oui": the reservation is conceded
             cues = s.cues.get("objection", [])
             strong = [x for x in cues if x[0] != "autre"]
             if s.form == "open" and not strong:
@@ -488,8 +492,24 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # Needs are stated in the discovery part; later the client reacts to the offer (reservations,
     # questions, projections) rather than stating needs.
     discovery = not st.phased or st.share(ti) <= float(cfg.get("need_max_share", 1.0))
+    # The client's first turn answers a greeting ("entrez, j'ai une petite heure avant de repartir"):
+    # a need only when the candidate asked something ("je peux vous aider ?", "c'est pour quoi ?").
+    if (
+        cfg.get("need_not_in_greeting_reply", False)
+        and st.client_turns == 0
+        and not any(x.form for x in prev_cand)
+    ):
+        discovery = False
     if discovery and not _has_label(st, ti, "objection"):
         found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
+        # An answer to the candidate's question in discovery tells the situation ("Ça met toute la nuit,
+        # et des fois le matin elle est pas pleine"): the classifier alone needs less confidence there.
+        answer_p = float(cfg.get("need_answer_model_min_p", 1.1))
+        if not found and prev_cand and any(x.form for x in prev_cand):
+            pool = [s for s in ss if s.n_words >= 3 and "need" not in s.negatives]
+            best = max(pool, key=lambda s: s.probs.get("need", 0.0), default=None)
+            if best is not None and best.probs.get("need", 0.0) >= answer_p:
+                found = [(best, ("model", None, best.tok_start, best.tok_end, best.text))]
         found.sort(key=lambda x: -x[0].probs.get("need", 0.5))
         second = float(cfg.get("need_second_min_p", 0.6))
         for k, (s, c) in enumerate(found[:2]):
@@ -514,13 +534,18 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # understanding is the client's own situation ("moi les fils, j'y comprends rien"), not unease.
     laughing = any(x[0] == "rire" for t in ss for x in t.cues.get("comfort_signal", []))
     early_only = frozenset(cfg.get("discomfort_after_offer_only", ()))
-    skip_discomfort = (
-        laughing
-        or (cfg.get("discomfort_not_in_objection_turn", False) and _has_label(st, ti, "objection"))
-        or _has_label(st, ti, "doubt_resolved")  # "d'accord, ça me rassure" is relief
-    )
+    skip_discomfort = laughing or _has_label(st, ti, "doubt_resolved")  # "d'accord, ça me rassure" is relief
+    reserving_turn = cfg.get("discomfort_not_in_objection_turn", False) and _has_label(st, ti, "objection")
+    # A reproach aimed at the seller ("vous ne m'écoutez pas, là", "vous m'avez noyé avec vos sigles")
+    # is unease even in a turn that voices a reservation.
+    despite = frozenset(cfg.get("discomfort_despite_objection", ()))
+    lukewarm = frozenset(cfg.get("discomfort_lukewarm_phrases", ()))
     for s in ss if not skip_discomfort else []:
+        if reserving_turn and not any(x[0] in despite for x in s.cues.get("discomfort_signal", [])):
+            continue
         c = s.hit("discomfort_signal")
+        if c is not None and c[0] != "model" and all(x[4] in lukewarm for x in s.cues["discomfort_signal"]):
+            c = None  # "Mouais." alone is a lukewarm reply, most often before a reservation, not unease
         if c is not None and not st.offer_made and c[0] != "model":
             c = next((x for x in s.cues["discomfort_signal"] if x[0] not in early_only), None)
         if c is not None:
@@ -1545,6 +1570,22 @@ def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
     return any(w.strip(",") in _NEGATION for w in before)
 
 
+def _accepted_after_but(s: Sent, start: int, yes_words: Any) -> bool:
+    """The sentence turns on its last "mais" to an acceptance ("…, mais sur le principe, oui"):
+    the clause after it holds a yes phrase and no negation, and the cue at ``start`` (a doc token
+    index) lies before it. "Trop cher, mais d'accord pour un essai" accepts something else."""
+    words = [t[0] for t in s.toks]
+    if not yes_words or "mais" not in words:
+        return False
+    k = len(words) - 1 - words[::-1].index("mais")
+    tail = " ".join(words[k + 1 :]).replace("' ", "'")
+    return (
+        start - s.tok_start < k
+        and any(f" {w} " in f" {tail} " for w in yes_words)
+        and not set(words[k + 1 :]) & _NEGATION
+    )
+
+
 def _best_need(st: _State, s: Sent, sim: _Similarity, floor: float = 0.0) -> tuple[int | None, float]:
     """The need an argument answers: the most similar one, but a need no argument has answered
     yet wins when it is nearly as close (arguments tend to take the needs in turn) and still
@@ -1584,6 +1625,8 @@ def _restated_need(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
         and ti - c.turn <= lookback
         and c.n_words >= 4
         and c.index not in tagged
+        # After discovery, a restated client sentence is a reservation or a reaction, not a need.
+        and (not st.phased or st.share(c.turn) <= float(st.settings.get("need_max_share", 1.0)))
     ]
     if not pool:
         return []
