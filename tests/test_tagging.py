@@ -1350,3 +1350,26 @@ def test_what_the_client_pays_today_is_a_price_objection(tagger, text):
     assert [t.attributes.get("kind") for t in tags.tags if t.turn_id == "u8" and t.label == "objection"] == [
         "price"
     ]
+
+
+def _conventions() -> list[dict]:
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "models" / "tagger" / "conventions.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+
+
+def test_conventions_file_is_complete():
+    cases = _conventions()
+    assert len({c["id"] for c in cases}) == len(cases) >= 8
+    for c in cases:
+        assert {"question", "authors", "decision", "change", "turns", "expect"} <= set(c), c["id"]
+        assert all(role in ("candidate", "client") for role, _text in c["turns"]), c["id"]
+
+
+@pytest.mark.parametrize("case", _conventions(), ids=lambda c: c["id"])
+def test_open_cases_follow_the_documented_convention(tagger, case):
+    """models/tagger/conventions.yaml says which side the tagger takes where tags.md is silent: keep it true."""
+    turns = [C(text) if role == "candidate" else K(text) for role, text in case["turns"]]
+    got = labels_in(_tags(tagger, turns), f"u{len(turns)}")
+    assert got == set(case["expect"]), (case["id"], got)
