@@ -183,6 +183,11 @@ class _Similarity:
         cos = float(self._vec[a.index] @ self._vec[b.index])
         return self.alpha * cos + (1 - self.alpha) * lex
 
+    def closest(self, a: Sent, others: Sequence[Sent]) -> float:
+        """The best score of ``a`` against ``others`` (embedded in one batch first); ``others`` is not empty."""
+        self.prepare([o.index for o in others] + [a.index])
+        return max(self.score(a, o) for o in others)
+
 
 # --------------------------------------------------------------------------- main walk
 
@@ -1430,8 +1435,7 @@ def _verbless_echo(
         if pos == "AUX" or (pos == "VERB" and not (text == lemma or (k > 0 and toks[k - 1][2] == "AUX"))):
             return False
     thr = float(cfg.get("echo_min_similarity", 0.4))
-    sim.prepare([c.index for c in prev_client] + [s.index])
-    best = max(sim.score(s, c) for c in prev_client)
+    best = sim.closest(s, prev_client)
     shared = max(len(s.lemmas & c.lemmas) for c in prev_client)
     return best >= thr and shared >= int(cfg.get("echo_min_shared_lemmas", 2))
 
@@ -1451,8 +1455,7 @@ def _confirmed_restatement(
         return False
     if not (s.second_person or s.nouns):
         return False
-    sim.prepare([c.index for c in prev_client] + [s.index])
-    return max(sim.score(s, c) for c in prev_client) >= float(cfg.get("echo_confirm_min_similarity", 0.3))
+    return sim.closest(s, prev_client) >= float(cfg.get("echo_confirm_min_similarity", 0.3))
 
 
 def _asks_yes_or_no(s: Sent, cfg: Mapping[str, Any]) -> bool:
@@ -1497,8 +1500,7 @@ def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mappi
     if not prev_client or any(w in ("propose", "vais", "peux", "allons", "va") for w in s.words[:8]):
         return False
     thr = float(cfg.get("restate_min_similarity", 0.25))
-    sim.prepare([c.index for c in prev_client] + [s.index])
-    return max(sim.score(s, c) for c in prev_client) >= thr
+    return sim.closest(s, prev_client) >= thr
 
 
 _CONTENT_POS = frozenset(["NOUN", "PROPN", "VERB", "ADJ", "NUM"])
