@@ -21,11 +21,11 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "audio"
 
 
-def read_rttm(path: Path) -> list[tuple[float, float, str]]:
+def read_rttm(path: Path, uri: str | None = None) -> list[tuple[float, float, str]]:
     turns = []
     for line in path.read_text(encoding="utf-8").splitlines():
         f = line.split()
-        if f and f[0] == "SPEAKER":
+        if f and f[0] == "SPEAKER" and (uri is None or f[1] == uri):
             turns.append((float(f[3]), float(f[3]) + float(f[4]), f[7]))
     return turns
 
@@ -285,3 +285,80 @@ def test_auto_speaker_count_on_french_dialogue(diarizer):
         DiarizationOptions(num_speakers=None),
     )
     assert len(result.speakers) == 2  # pyannote alone finds 1 here
+
+
+def _voice(mono: np.ndarray, start: float, end: float) -> np.ndarray:
+    """The speech of one reference turn, its quiet edges cut (> -40 dBFS), as one piece."""
+    piece = mono[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+    spans = speech_activity(piece, SAMPLE_RATE, threshold_db=-40.0, bridge=0.3)
+    return piece[int(spans[0][0] * SAMPLE_RATE) : int(spans[-1][1] * SAMPLE_RATE)]
+
+
+@pytest.mark.parametrize("shift", [-0.7, -0.4, 0.4, 0.7])
+def test_refine_boundaries_moves_a_misplaced_change_to_the_voice_change(diarizer, shift):
+    """Two real French voices back to back (no pause): a change put up to 0.7 s off comes back."""
+    import torch
+
+    from pipeline.diarize.refine import refine_boundaries
+
+    mono = load_audio(DATA / "fr-asterisk" / "fr_pseudodialogue.wav").mono
+    june, armelle = _voice(mono, 0.5, 5.053), _voice(mono, 5.553, 12.194)
+    wave = torch.from_numpy(np.concatenate([june, armelle]).astype(np.float32))
+    change = len(june) / SAMPLE_RATE
+    end = len(wave) / SAMPLE_RATE
+    emb = diarizer.pipeline._embedding
+    centroids = {}
+    for name, voice in (("JUNE", june), ("ARMELLE", armelle)):
+        v = emb.embed(emb.fbank(torch.from_numpy(voice.astype(np.float32))[None]))
+        centroids[name] = v / np.linalg.norm(v)
+    turns = [SpeakerSegment(0.0, change + shift, "JUNE"), SpeakerSegment(change + shift, end, "ARMELLE")]
+    out = refine_boundaries(turns, wave, SAMPLE_RATE, emb, centroids)
+    assert [s.speaker for s in out] == ["JUNE", "ARMELLE"]
+    assert out[0].start == 0.0 and out[1].end == end and out[0].end == out[1].start
+    assert abs(out[0].end - change) <= 0.2, (shift, out[0].end, change)
+
+
+def test_refine_boundaries_leaves_a_change_inside_a_pause(diarizer):
+    """Turns separated by a pause longer than BOUNDARY_MAX_GAP_S are not touched."""
+    import torch
+
+    from pipeline.diarize.refine import BOUNDARY_MAX_GAP_S, refine_boundaries
+
+    mono = load_audio(DATA / "fr-asterisk" / "fr_pseudodialogue.wav").mono
+    wave = torch.from_numpy(mono[: int(13 * SAMPLE_RATE)].astype(np.float32))
+    turns = [
+        SpeakerSegment(0.5, 5.0, "JUNE"),
+        SpeakerSegment(5.0 + BOUNDARY_MAX_GAP_S + 0.2, 12.0, "ARMELLE"),
+    ]
+    centroids = {"JUNE": np.eye(192)[0], "ARMELLE": np.eye(192)[1]}
+    assert refine_boundaries(turns, wave, SAMPLE_RATE, diarizer.pipeline._embedding, centroids) == turns
+
+
+@pytest.mark.slow
+def test_ami_dev00_speaker_changes_are_refined(diarizer):
+    """AMI dev00 (real English meeting, 2 speakers, turns that follow each other with no pause).
+
+    Measured: DER 6.0 % at collar 0.25 and talk-share error 1.9 points with the change refinement,
+    13.2 % and 12.2 points without it (1.5 s windows put changes up to 1 s off).
+    """
+    audio = load_audio(DATA / "ami" / "dev00.wav")
+    # the excerpt's UEM is the whole 30 s file, as der() scores it
+    reference = read_rttm(DATA / "ami" / "debug.development.rttm", uri="dev00")
+    results = {
+        flag: diarize(audio, diarizer, DiarizationOptions(refine_changes=flag)) for flag in (True, False)
+    }
+    check_invariants(results[True])
+    assert der(reference, results[True], 0.25) <= 0.08
+    assert der(reference, results[True], 0.25) <= der(reference, results[False], 0.25) - 0.05
+    assert share_error(reference, results[True]) <= 0.025
+
+
+def test_clip_to_cuts_segments_at_the_end_of_the_audio():
+    from pipeline.diarize.exclusive import clip_to
+
+    segs = [
+        SpeakerSegment(0.0, 10.0, "A"),
+        SpeakerSegment(28.06, 30.068, "B"),
+        SpeakerSegment(30.01, 30.05, "A"),
+    ]
+    assert clip_to(segs, 30.0) == (SpeakerSegment(0.0, 10.0, "A"), SpeakerSegment(28.06, 30.0, "B"))

@@ -35,7 +35,7 @@ from typing import Any
 
 from ..errors import ModelError
 from ..types import Diarization, ModelInfo
-from .exclusive import clean_exclusive, exclusive_segments, fill_short_gaps
+from .exclusive import clean_exclusive, clip_to, exclusive_segments, fill_short_gaps
 from .stereo import diarize_channels, is_channel_split
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ class DiarizationOptions:
     ``recluster``: with the offline pipeline, re-cluster 1.5 s windows with CAM++ after pyannote
     (see :mod:`pipeline.diarize.refine`; it fixes similar voices that segmentation-3.0 merges).
     Applied to two-speaker recordings only (it made a 4-speaker AMI excerpt worse).
+    ``refine_changes``: after re-clustering, move each change between the two voices to its best
+    short-window change point (0.5 s windows, within 1 s of the change).
     ``fill_gaps``: pauses shorter than this (s) between two turns of the same speaker, with nobody
     else speaking, stay inside the turn (as human references mark turns); model paths only.
     """
@@ -64,6 +66,7 @@ class DiarizationOptions:
     num_speakers: int | None = 2
     allow_channel_split: bool = True
     recluster: bool = True
+    refine_changes: bool = True
     fill_gaps: float = 0.8
 
     def __post_init__(self) -> None:
@@ -75,6 +78,7 @@ class DiarizationOptions:
             "num_speakers": self.num_speakers,
             "allow_channel_split": self.allow_channel_split,
             "recluster": self.recluster,
+            "refine_changes": self.refine_changes,
             "fill_gaps": self.fill_gaps,
         }
 
@@ -171,13 +175,19 @@ def diarize(
         from .refine import recluster
 
         segments, relabelled = recluster(
-            segments, exclusive_view, audio.mono, audio.info.sample_rate, embedding, options.num_speakers
+            segments,
+            exclusive_view,
+            audio.mono,
+            audio.info.sample_rate,
+            embedding,
+            options.num_speakers,
+            refine_changes=options.refine_changes,
         )
         exclusive_view = clean_exclusive(relabelled)
     segments, exclusive_view = fill_short_gaps(segments, exclusive_view, options.fill_gaps)
     return Diarization(
-        segments=tuple(segments),
-        exclusive=exclusive_view,
+        segments=clip_to(segments, round(duration, 6)),
+        exclusive=clip_to(exclusive_view, round(duration, 6)),
         method=diarizer.method,
         duration=round(duration, 6),
     )

@@ -88,3 +88,16 @@ def fill_short_gaps(
         merged.append(cur)
     merged.sort(key=lambda s: (s.start, s.end, s.speaker))
     return tuple(merged), tuple(new_exclusive)
+
+
+def clip_to(segments: Iterable[SpeakerSegment], duration: float) -> tuple[SpeakerSegment, ...]:
+    """Segments cut to [0, duration]; those left empty are dropped.
+
+    pyannote's last frame can end a few tens of milliseconds past the end of the audio.
+    """
+    out = []
+    for s in segments:
+        start, end = max(0.0, s.start), min(duration, s.end)
+        if end > start:
+            out.append(s if (start, end) == (s.start, s.end) else SpeakerSegment(start, end, s.speaker))
+    return tuple(out)

@@ -12,7 +12,12 @@ could separate them (DER 39 %). CAM++ itself separates those voices well on shor
    the requested number of speakers, or the number pyannote found);
 3. give each 10 ms frame of speech the cluster most of its windows voted for, and rebuild the
    exclusive turns from those labels; overlapped speech pyannote found (two voices at once) is
-   kept, given to the other speaker when k = 2.
+   kept, given to the other speaker when k = 2;
+4. with two speakers, move each speaker change to where the voice actually changes: 1.5 s windows
+   place a change up to a second late or early, so around each change (±1 s) short windows (0.5 s,
+   hop 0.1 s) are scored against the two voices' centroids and the change goes to the time that
+   best separates "like the first voice" from "like the second" (a change-point estimate).
+   Measured: AMI dev00 DER 13.2 → 5.2 % at collar 0.25 (see BENCHMARKS.md).
 
 Speech regions (where someone speaks) stay pyannote's; only who-speaks changes.
 """
@@ -40,6 +45,14 @@ SAME_SPEAKER_COS = 0.88
 #: With no speaker count given, two window clusters this far apart are two voices even when
 #: pyannote found one (the French pseudo-dialogue: 0.53; one voice: 0.77 on 6 s, 0.93 on 2 min).
 DIFFERENT_SPEAKER_COS = 0.6
+#: Boundary refinement (step 4): short window, hop, how far a change may move, and the longest
+#: pause between two turns that still counts as a direct change (a longer pause is the change).
+BOUNDARY_WINDOW_S = 0.5
+BOUNDARY_HOP_S = 0.1
+BOUNDARY_REACH_S = 1.0
+BOUNDARY_MAX_GAP_S = 0.3
+#: A moved change keeps at least this much of each of the two turns.
+MIN_KEPT_S = 0.2
 
 
 def _windows(segments: Sequence[SpeakerSegment]) -> list[tuple[float, float]]:
@@ -130,8 +143,12 @@ def recluster(
     sample_rate: int,
     embedding,
     num_speakers: int | None,
+    refine_changes: bool = True,
 ) -> tuple[list[SpeakerSegment], list[SpeakerSegment]]:
     """Relabel pyannote's (segments, exclusive) from window-level CAM++ clustering.
+
+    ``refine_changes``: with two speakers, move each change of speaker to the best short-window
+    change point (step 4 of the module docstring).
 
     ``num_speakers=None`` (auto) tests two clusters when pyannote found one or two speakers and
     keeps two only when their centroids are clearly apart. Returns the input unchanged when
@@ -195,12 +212,97 @@ def recluster(
         new_exclusive.append(SpeakerSegment(a, b, names[lab]))
 
     new_exclusive = _merge_adjacent(new_exclusive)
+    if refine_changes and k == 2 and len(set(names)) == 2:
+        centroids = {}
+        for j in range(k):
+            c = x[labels == j].mean(axis=0)
+            centroids[names[j]] = c / (np.linalg.norm(c) + 1e-12)
+        new_exclusive = refine_boundaries(new_exclusive, wave, sample_rate, embedding, centroids)
     new_segments = list(new_exclusive)
     if k == 2 and len(set(names)) == 2:
         new_segments += _overlaps_for_other(segments, new_exclusive, names)
     new_segments.sort(key=lambda s: (s.start, s.end, s.speaker))
     log.info("window re-clustering: %d windows, k=%d", len(windows), k)
     return new_segments, new_exclusive
+
+
+def _short_window_embeddings(
+    wave, sample_rate: int, lo: float, hi: float, embedding
+) -> tuple[np.ndarray, np.ndarray]:
+    """L2-normalised CAM++ embeddings of BOUNDARY_WINDOW_S windows every BOUNDARY_HOP_S in [lo, hi].
+
+    One filterbank over the span, sliced per window (each mean-normalised) and embedded as one
+    batch: far cheaper than one call per window. Returns (window centres in s, embeddings).
+    """
+    import torch
+
+    chunk = wave[int(lo * sample_rate) : int(hi * sample_rate)][None]
+    feats = embedding.fbank(chunk)  # each window is mean-normalised again below
+    width = int(round(BOUNDARY_WINDOW_S / FRAME_S))
+    hop = int(round(BOUNDARY_HOP_S / FRAME_S))
+    starts = list(range(0, feats.shape[0] - width + 1, hop))
+    if len(starts) < 2:
+        return np.zeros(0), np.zeros((0, 0))
+    batch = torch.stack([feats[i : i + width] for i in starts])
+    batch = batch - batch.mean(dim=1, keepdim=True)
+    with torch.inference_mode():
+        emb = embedding.model(batch.to(embedding.device)).float().cpu().numpy().astype(np.float64)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True) + 1e-12
+    centres = lo + (np.asarray(starts) + width / 2) * FRAME_S
+    return centres, emb
+
+
+def refine_boundaries(
+    exclusive: Sequence[SpeakerSegment],
+    wave,
+    sample_rate: int,
+    embedding,
+    centroids: dict[str, np.ndarray],
+) -> list[SpeakerSegment]:
+    """Move each direct change between the two voices to its best short-window change point.
+
+    For two consecutive turns of different speakers (a pause of at most BOUNDARY_MAX_GAP_S
+    between them), the span within BOUNDARY_REACH_S of the change is cut into short windows, each
+    scored ``cos(first voice) - cos(second voice)``; the change goes between the two windows that
+    maximise (sum of scores before) - (sum after). A change that lands inside the pause between
+    the turns leaves them as they were (the pause already is the change).
+    """
+    out: list[SpeakerSegment] = []
+    moved = 0
+    for seg in exclusive:
+        prev = out[-1] if out else None
+        if (
+            prev is None
+            or prev.speaker == seg.speaker
+            or seg.start - prev.end > BOUNDARY_MAX_GAP_S
+            or prev.speaker not in centroids
+            or seg.speaker not in centroids
+        ):
+            out.append(seg)
+            continue
+        lo = max(prev.start, prev.end - BOUNDARY_REACH_S)
+        hi = min(seg.end, seg.start + BOUNDARY_REACH_S)
+        if hi - lo < BOUNDARY_WINDOW_S + 2 * BOUNDARY_HOP_S:
+            out.append(seg)
+            continue
+        centres, emb = _short_window_embeddings(wave, sample_rate, lo, hi, embedding)
+        if len(centres) < 2:
+            out.append(seg)
+            continue
+        score = emb @ centroids[prev.speaker] - emb @ centroids[seg.speaker]
+        before = np.cumsum(score)[:-1]
+        after = score.sum() - before
+        best = int(np.argmax(before - after))
+        tau = round(float((centres[best] + centres[best + 1]) / 2), 3)
+        # a change inside the pause is already right; never leave a sliver of a turn
+        if prev.end <= tau <= seg.start or not (prev.start + MIN_KEPT_S < tau < seg.end - MIN_KEPT_S):
+            out.append(seg)
+            continue
+        moved += 1
+        out[-1] = SpeakerSegment(prev.start, tau, prev.speaker)
+        out.append(SpeakerSegment(tau, seg.end, seg.speaker))
+    log.info("speaker changes refined: %d moved", moved)
+    return out
 
 
 def _name_clusters(
