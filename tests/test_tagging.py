@@ -791,6 +791,70 @@ def test_concession_in_the_negotiation_only(tagger, turns, turn_id, conceded):
 
 
 @pytest.mark.parametrize(
+    "gift,justified",
+    [
+        # Haggling: aligning on a competitor, a lower figure than the one announced, the figure accepted.
+        ("Bon, allez, je m'aligne : huit cent cinquante par mois.", False),
+        ("Je vous fais la mise en route à cinquante euros au lieu de trois cents.", False),
+        ("Huit cents, je peux, si vous signez avant la fin de la semaine.", True),
+        # The counterpart in other words: fixing the date now.
+        ("La première révision, je peux vous l'offrir si on fixe la date d'installation aujourd'hui.", True),
+    ],
+)
+def test_haggling_gift_right_after_the_objection_answers_it(tagger, gift, justified):
+    """A gift made before any answer to the reservation is a concession and the answer to it."""
+    tags = _tags(tagger, OBJECTION_CHAIN[:8] + [C(gift)])
+    assert {"concession", "objection_response"} <= labels_in(tags, "u9"), labels_in(tags, "u9")
+    assert _one(tags, "u9", "concession").attributes["justified"] is justified
+
+
+# A shop sale where the client haggles without a stated reservation; the tail keeps the tested turn
+# (u7) in the first half of the interview.
+SHOP = [
+    C("Bonjour madame, je peux vous renseigner ?"),
+    K("Oui, je cherche un ordinateur portable pour mon fils, il fait beaucoup de dessin."),
+    C("Pour le dessin, je vous conseille le Graphi 15 : un grand écran fidèle aux couleurs et un stylet."),
+    K("D'accord. Il coûte combien ?"),
+    C("Neuf cent quatre-vingt-dix-neuf euros, avec deux ans de garantie."),
+]
+SHOP_TAIL = [
+    K("Bon."),
+    C("Il a aussi un clavier rétroéclairé, pratique le soir."),
+    K("Et il pèse combien ?"),
+    C("Un peu moins de deux kilos."),
+    K("Ça ira pour le bus."),
+    C("Vous voulez le voir allumé ?"),
+    K("Oui, volontiers."),
+    C("Voilà, regardez l'écran."),
+    K("Il est beau."),
+]
+
+
+@pytest.mark.parametrize(
+    "ask,reply,conceded",
+    [
+        # The seller gives in the first person right after the client asked: a concession.
+        ("Et la housse, vous me la mettez avec ?", "Allez, la housse, je vous l'offre.", True),
+        ("Sur internet je l'ai vu à neuf cent vingt.", "Bon, je peux m'aligner sur neuf cent vingt.", True),
+        # A feature of the offer, or a solution added to the offer, gives nothing.
+        (
+            "Et la housse, elle est comment ?",
+            "La housse est offerte avec ce modèle, elle est rembourrée.",
+            False,
+        ),
+        (
+            "Sa chambre est à l'étage, les murs font soixante centimètres.",
+            "Dans ce cas on ajoute un répéteur dans l'escalier, et le signal passe partout.",
+            False,
+        ),
+    ],
+)
+def test_first_person_gift_after_a_demand_is_a_concession(tagger, ask, reply, conceded):
+    got = labels_in(_tags(tagger, SHOP + [K(ask), C(reply)] + SHOP_TAIL), "u7")
+    assert ("concession" in got) is conceded, got
+
+
+@pytest.mark.parametrize(
     "text,example",
     [
         # A price stated is not an example; a sum made in the client's case is.
@@ -1373,3 +1437,84 @@ def test_open_cases_follow_the_documented_convention(tagger, case):
     turns = [C(text) if role == "candidate" else K(text) for role, text in case["turns"]]
     got = labels_in(_tags(tagger, turns), f"u{len(turns)}")
     assert got == set(case["expect"]), (case["id"], got)
+
+
+@pytest.mark.parametrize(
+    "client,restated",
+    [
+        # "vous trouvez qu'…" (elided) restates the reservation like "vous trouvez que…"; the question after
+        # the restatement digs into it.
+        (
+            "Mais bon, le prix. Chez Durand, c'est huit cents par mois.",
+            "Vous trouvez qu'on est cent euros au-dessus de Durand, c'est ça ? Leur service, il comprend quoi ?",
+        ),
+        (
+            "Hm. Neuf cents par mois, quand même.",
+            "Vous trouvez qu'à neuf cents, ça fait beaucoup ? Vous comparez avec quoi ?",
+        ),
+    ],
+)
+def test_elided_restatement_of_a_reservation_is_probed(tagger, client, restated):
+    tags = _tags(tagger, OBJECTION_CHAIN[:7] + [K(client), C(restated)])
+    got = labels_in(tags, "u9")
+    assert {"objection_reformulation", "objection_probe"} <= got, got
+    objection = _one(tags, "u8", "objection")
+    assert _one(tags, "u9", "objection_probe").links == (objection.id,)
+
+
+@pytest.mark.parametrize(
+    "turn,probe",
+    [
+        # After the reservation was restated and probed (u9) and the client answered (u10), a further
+        # question on it still digs.
+        ("Une seule panne sur la ligne d'emballage vous coûte combien, à peu près ?", True),
+        ("D'accord. Et votre associé, qu'est-ce qu'il regarde en premier ?", True),
+        # After the seller's own answer in the same turn, a question follows the answer up: no probe.
+        (
+            "Notre technicien passe tous les mois et vous envoie un rapport détaillé après chaque visite. "
+            "Vous voulez voir un exemple de rapport ?",
+            False,
+        ),
+        (
+            "On peut faire le calcul ensemble avec vos propres chiffres de production, ligne par ligne. "
+            "Vous voulez qu'on le fasse maintenant ?",
+            False,
+        ),
+    ],
+)
+def test_question_after_the_sellers_own_answer_is_no_probe(tagger, turn, probe):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:10] + [C(turn)]), "u11")
+    assert ("objection_probe" in got) is probe, got
+
+
+@pytest.mark.parametrize(
+    "turns,argued",
+    [
+        # A benefit tied to a stated need, in the presentation.
+        (
+            OBJECTION_CHAIN[:6]
+            + [
+                C(
+                    "Nos techniciens interviennent aussi le week-end, ça vous permet de ne jamais arrêter la "
+                    "ligne d'emballage."
+                )
+            ],
+            True,
+        ),
+        # The same benefit once the seller has asked for the decision answers a question; no new argument.
+        (
+            OBJECTION_CHAIN[:15]
+            + [
+                K("Attendez, et pour la ligne d'emballage, vous intervenez aussi le week-end ?"),
+                C(
+                    "Oui, nos techniciens interviennent aussi le week-end, ça vous permet de ne jamais arrêter "
+                    "la ligne d'emballage."
+                ),
+            ],
+            False,
+        ),
+    ],
+)
+def test_no_argument_after_the_closing_question(tagger, turns, argued):
+    got = labels_in(_tags(tagger, turns), f"u{len(turns)}")
+    assert ("argument" in got) is argued, got

@@ -699,6 +699,18 @@ def _candidate_turn(
             _add(st, "feedback_question", s, c[0], 0.7)
             continue
         probe_cue = s.cue("objection_probe")
+        # After the seller's own answer in the same turn ("… on peut le calculer ensemble. Vous voulez qu'on
+        # le fasse ?"), a question without a digging cue follows the answer up; once the reservation has
+        # had its follow-up question, it does not probe it again.
+        own_answer = sum(
+            x.n_words
+            for x in ss
+            if x.index < s.index
+            and not x.form
+            and x.cue("objection_reformulation") is None
+            and x.cue("need_reformulation") is None
+        )
+        after_answer = own_answer >= int(cfg.get("probe_after_own_answer_words", 10**6))
         # A question that restates the reservation ("vous avez peur que…, c'est ça ?") is its
         # reformulation, unless it also digs ("c'est plutôt A ou B ?", "qu'est-ce qui vous inquiète ?").
         restating = s.cue("objection_reformulation") is not None and probe_cue is None
@@ -721,6 +733,7 @@ def _candidate_turn(
             and open_obj.candidate_turns_since < probe_window + (1 if probe_cue is not None else 0)
             and (s.qrule != "tag_question" or _asks_yes_or_no(s, cfg))
             and (probe_cue is not None or s.hit("need_reformulation") is None)
+            and (probe_cue is not None or not after_answer or not open_obj.probed)
             and not (restating and not open_obj.reformulated)
         ):
             _add(
@@ -979,13 +992,20 @@ def _candidate_turn(
             if a.turn == ti
             and a.label in ("rapport", "closing_question", "buying_signal_ack", "agreement_summary")
         }
+        # A gift that comes before any answer to the reservation answers it ("bon, je peux vous le faire
+        # à neuf cent cinquante" after "c'est trop cher"), even with its counterpart ("… si vous signez
+        # ce mois-ci"); once answered, a gift is only a concession.
+        gift_answers = cfg.get("concession_answers_open_objection", False) and open_obj.responded_turn is None
         body = [
             s
             for s in ss
             if not s.form
             and s.n_words >= int(cfg.get("min_words_response", 6))
             and s.index not in other
-            and s.cue("closing_question") is None
+            and (
+                s.cue("closing_question") is None
+                or (gift_answers and any(x[0] == "geste" for x in s.cues.get("concession", [])))
+            )
         ]
         # In a turn that restates or probes the objection, the answer (if any) comes after that act;
         # a gift is a concession, not an answer; "…, j'imagine" is a question without its mark.
@@ -1001,7 +1021,7 @@ def _candidate_turn(
             s
             for s in body
             if (not handled or (s.index > max(handled) and s.n_words >= long_enough))
-            and not any(x[0] == "geste" for x in s.cues.get("concession", []))
+            and (gift_answers or not any(x[0] == "geste" for x in s.cues.get("concession", [])))
             and not s.text.rstrip(" .").endswith(("j'imagine", ", non", "ou pas"))
         ]
         if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
@@ -1009,7 +1029,12 @@ def _candidate_turn(
             c = s.hit("objection_response")
             _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
             open_obj.responded_turn = ti
-    if st.needs and st.agreement_turn is None:
+    # Once the seller has asked for the decision (a closing question in an earlier turn), what they say
+    # next answers reservations or settles terms; new arguments belong to the presentation.
+    closed_before = cfg.get("argument_before_closing_only", False) and any(
+        a.label == "closing_question" and a.turn < ti for a in st.acts
+    )
+    if st.needs and st.agreement_turn is None and not closed_before:
         # Restatements and objection answers are not arguments (tags.md: inside objection
         # handling the answer is an objection_response).
         busy = {
@@ -1129,6 +1154,7 @@ def _candidate_turn(
         if (
             st.needs
             and st.agreement_turn is None
+            and not closed_before
             and not _has_label(st, ti, "argument")
             and not any(a.turn == ti and a.label in handling for a in st.acts)
         ):
@@ -1174,12 +1200,24 @@ def _candidate_turn(
                     break
 
     # Concessions, justified when a counterpart is asked in this turn (the next turn is checked later).
+    # A gift the seller makes in the first person ("je vous l'offre", "je m'aligne") right after the
+    # client asked for something or named a figure is haggling, even where no objection was seen.
+    haggled = cfg.get("concession_after_client_demand", False) and (
+        st.offer_made
+        or (
+            bool(prev_client)
+            and any("?" in x.text or any(t[2] == "NUM" for t in x.toks) for x in prev_client)
+        )
+    )
     for s in ss:
+        gift = [x for x in s.cues.get("concession", []) if x[0] == "geste"]
         if s.cue("agreement_summary") is not None or not (
-            st.objections or st.closing_asked or st.share(ti) > 0.5
+            st.objections
+            or st.closing_asked
+            or st.share(ti) > 0.5
+            or (haggled and any(_first_person_gift(s, x, cfg) for x in gift))
         ):
             continue  # a summary restates terms already given; a gift comes in negotiation
-        gift = [x for x in s.cues.get("concession", []) if x[0] == "geste"]
         if not gift:
             continue
         if cfg.get("concession_before_agreement_only", False) and st.agreement_turn is not None:
@@ -1564,6 +1602,15 @@ def _illustrates(s: Sent, cfg: Mapping[str, Any]) -> bool:
         return True
     number = any(pos == "NUM" or any(ch.isdigit() for ch in w) for w, _, pos in s.toks)
     return number and s.second_person
+
+
+def _first_person_gift(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]) -> bool:
+    """The seller gives in the first person with a verb of giving ("je vous l'offre", "on peut s'aligner"),
+    not "l'installation est offerte" (a feature of the offer) nor "on ajoute un répéteur" (a solution)."""
+    lo = max(0, cue[2] - s.tok_start - 2)
+    span = s.toks[lo : cue[3] - s.tok_start]
+    giving = tuple(cfg.get("concession_giving_stems", ()))  # word starts: the lemmatiser misses "l'offre"
+    return any(t[0] in ("je", "j'", "on") for t in span) and any(t[0].startswith(giving) for t in span)
 
 
 def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
