@@ -1518,3 +1518,180 @@ def test_question_after_the_sellers_own_answer_is_no_probe(tagger, turn, probe):
 def test_no_argument_after_the_closing_question(tagger, turns, argued):
     got = labels_in(_tags(tagger, turns), f"u{len(turns)}")
     assert ("argument" in got) is argued, got
+
+
+# ----------------------------------------------------------------- round 10: the candidate's closing moves
+
+
+@pytest.mark.parametrize(
+    "text,closing",
+    [
+        # The seller offers to do the concluding gesture himself, object pronoun included.
+        ("Est-ce que je vous la prépare pour ce soir ?", True),
+        ("Alors, je vous l'emballe avec le chargeur ?", True),
+        ("Je vous les mets de côté jusqu'à samedi ?", True),
+        # "nous partons (donc) sur …" asks for the decision like "on part sur …".
+        ("Nous partons donc sur l'abonnement annuel ?", True),
+        # Offering to explain, or asking about the client's habits, asks for no decision.
+        ("Est-ce que je vous explique comment ça marche ?", False),
+        ("Vous partez sur quelle durée, en général ?", False),
+    ],
+)
+def test_closing_question_offers_the_concluding_gesture(tagger, text, closing):
+    got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+    assert ("closing_question" in got) is closing, got
+
+
+_WISH = (
+    "Ce qu'il me faudrait, c'est pouvoir suivre mes commandes depuis le chantier, sans repasser au bureau."
+)
+
+
+@pytest.mark.parametrize(
+    "reply,restated",
+    [
+        # "donc" + an infinitive, no conjugated verb: the client's wish said back.
+        ("Donc pouvoir suivre vos commandes depuis le chantier.", True),
+        ("D'accord. Donc, sur le chantier, suivre les commandes sans repasser au bureau.", True),
+        # A restating marker at the end of a yes/no question asks to confirm the restatement.
+        ("Vous voudriez donc suivre vos commandes depuis le chantier, si je comprends bien ?", True),
+        # The infinitive as the subject of a conjugated verb states a fact about the offer.
+        ("Donc installer l'application prend cinq minutes sur votre téléphone.", False),
+        ("Donc, pour commencer, je vous montre l'écran principal.", False),
+        # An open question ending on the marker asks; it restates nothing.
+        ("Et vous les suivez comment aujourd'hui, si je comprends bien ?", False),
+    ],
+)
+def test_need_restated_by_an_infinitive_or_a_confirming_question(tagger, reply, restated):
+    got = labels_in(_tags(tagger, DIALOGUE[:5] + [K(_WISH), C(reply)] + DIALOGUE[7:]), "u7")
+    assert ("need_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        # A slot found in the planning, a short precise delay: the step that closes, after the agreement.
+        ("Parfait. Le technicien a un créneau le mardi 9 au matin pour l'installation.", "next_step"),
+        ("Je vous envoie le bon de commande par mail dans dix minutes pour la signature.", "next_step"),
+        # The recap that opens on the chosen offer, without an article.
+        (
+            "Parfait. Donc formule Atelier à quarante-neuf euros par mois, installation offerte, sans engagement.",
+            "agreement_summary",
+        ),
+    ],
+)
+def test_step_and_summary_after_the_agreement(tagger, text, label):
+    got = labels_in(_tags(tagger, DIALOGUE[:20] + [C(text)]), "u21")
+    assert label in got, got
+
+
+_VISIOS = (
+    "Je bosse en télétravail, j'enchaîne les visios, je peux pas attendre un technicien toute une matinée."
+)
+
+
+@pytest.mark.parametrize(
+    "reply,restated",
+    [
+        # "En clair" / "donc en plus" opening a sentence addressed to the client restates.
+        ("En clair, il vous faut un créneau précis. Et côté budget ?", True),
+        ("D'accord. Donc en plus de vos visios, il vous faut un passage à heure fixe. C'est bien ça ?", True),
+        # "En clair" explaining the offer restates nothing.
+        ("En clair, le technicien arrive à l'heure dite, on s'y engage.", False),
+    ],
+)
+def test_need_restated_after_en_clair_or_en_plus(tagger, reply, restated):
+    got = labels_in(_tags(tagger, DIALOGUE[:5] + [K(_VISIOS), C(reply)] + DIALOGUE[7:]), "u7")
+    assert ("need_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "client,reply,restated",
+    [
+        # "Je reprends simplement" re-explains the seller's own offer: no restatement of the client.
+        (
+            "Euh... oui. Alors moi vous savez, les gigas, les débits, j'y comprends rien.",
+            "Pardon, je m'emballe. Je reprends simplement : le débit montant, c'est ce qui envoie votre image.",
+            False,
+        ),
+        # "Je reprends :" followed by what the client wants restates it.
+        (
+            "On appelle nos petits-enfants en vidéo le dimanche et l'image se fige tout le temps.",
+            "Je reprends : vous voulez voir vos petits-enfants le dimanche sans que l'image se fige.",
+            True,
+        ),
+    ],
+)
+def test_je_reprends_restates_only_the_client(tagger, client, reply, restated):
+    got = labels_in(_tags(tagger, DIALOGUE[:5] + [K(client), C(reply)] + DIALOGUE[7:]), "u7")
+    assert ("need_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "client,adjusted",
+    [
+        # Reassured on one point, the client objects to the next: dropping that point is a change of course.
+        (
+            "Ah d'accord, vu comme ça, ça me rassure. Par contre la formation, franchement, "
+            "je vois pas l'intérêt, c'est trop cher.",
+            True,
+        ),
+        # Reassured, and only asking: nothing to adjust to.
+        ("Ah d'accord, vu comme ça, ça me rassure. Et la formation, elle dure combien de temps ?", False),
+    ],
+)
+def test_an_objection_outweighs_the_reassurance_before_it(tagger, client, adjusted):
+    reply = "Alors la formation, on la laisse de côté pour l'instant, on en reparlera à l'installation."
+    if adjusted:
+        reply = "Alors la formation, on la laisse de côté, et on met plutôt le budget sur le scan."
+    got = labels_in(_tags(tagger, DIALOGUE[:15] + [K(client), C(reply)]), "u17")
+    assert ("adjustment" in got) is adjusted, got
+
+
+@pytest.mark.parametrize(
+    "text,details",
+    [
+        # The date the client named times the plan; the inventory he spoke of is the detail taken up.
+        (
+            "Entendu. Début octobre, je passe vous former à l'atelier, et je vous rappelle après votre "
+            "inventaire pour faire un point.",
+            1,
+        ),
+        # A follow-up dated with the client's month and nothing else of his situation: no detail.
+        ("Entendu. Je vous rappelle début octobre pour faire un point.", 0),
+    ],
+)
+def test_a_date_taken_up_is_not_a_personalised_detail(tagger, text, details):
+    client = "Par contre pas avant octobre, on a l'inventaire de la réserve en septembre."
+    tags = _tags(tagger, DIALOGUE[:20] + [K(client), C(text)])
+    got = [t for t in tags.tags if t.turn_id == "u22" and t.label == "personalized_detail"]
+    assert len(got) == details, got
+
+
+def test_a_delay_before_the_offer_schedules_nothing(tagger):
+    # Before any offer or closing question, "dans deux jours" describes; nothing is proposed.
+    got = labels_in(
+        _tags(tagger, DIALOGUE[:4] + [C("La pièce arrive en général dans deux jours chez nos clients.")]),
+        "u5",
+    )
+    assert "next_step" not in got, got
+
+
+@pytest.mark.parametrize(
+    "reply,adjusted",
+    [
+        # The imperative with a hyphenated pronoun drops the point the client reacted to.
+        (
+            "D'accord. Alors si le GPS vous gêne, laissons-le de côté : le scan au dépôt suffit à tracer les pièces.",
+            True,
+        ),
+        # Answering the reservation without dropping anything is no change of course.
+        ("D'accord. Le GPS, c'est facultatif : le scan au dépôt suffit à tracer les pièces.", False),
+    ],
+)
+def test_dropping_a_point_with_an_imperative_pronoun(tagger, reply, adjusted):
+    worry = (
+        "Par contre le suivi par GPS, je ne sais pas, mes gars vont dire que je les surveille. Ça me gêne."
+    )
+    got = labels_in(_tags(tagger, DIALOGUE[:9] + [K(worry), C(reply)]), "u11")
+    assert ("adjustment" in got) is adjusted, got

@@ -893,7 +893,8 @@ def _candidate_turn(
             and not (
                 c_need[0] == "marqueur_sur"
                 and s.tok_end - c_need[3] <= int(cfg.get("reformulation_marker_tail_tokens", 0))
-                and s.form is None
+                # "…, si je comprends bien ?" asks the client to confirm the restatement: still one.
+                and s.form != "open"
             )
         ):
             continue
@@ -913,6 +914,8 @@ def _candidate_turn(
             continue
         if c_need[0] == "accuse_donc" and not confident and not _restates(s, prev_client, sim, cfg):
             continue  # "d'accord, donc je vous propose…": an acknowledgement, not a restatement
+        if c_need[0] == "accuse_donc" and _infinitive_opening(s, c_need) and _has_finite_verb(s):
+            continue  # "donc installer le boîtier prend une heure": the infinitive is a subject, not a wish
         links = _link_needs(st, s, sim, ti)
         if not links:
             links = _restated_need(st, s, sim, ti)
@@ -1183,6 +1186,13 @@ def _candidate_turn(
             a.turn == prev_client[0].turn and a.label in ("buying_signal", "doubt_resolved", "agreement")
             for a in st.acts
         )
+        # "C'est génial, ça. Par contre le vert, j'ai peur que ça fasse triste": the client liked one
+        # point and objects to the next one; the change of course answers the objection.
+        if pleased and cfg.get("adjustment_objection_outweighs_pleased", False):
+            pleased = not any(
+                a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal")
+                for a in st.acts
+            )
         uneasy = any(a.turn == prev_client[0].turn and a.label == "discomfort_signal" for a in st.acts)
         after_unease = frozenset(cfg.get("adjustment_after_discomfort_only", ()))
         # Dropping a point ("je laisse X de côté") answers the client's reaction by itself.
@@ -1337,6 +1347,9 @@ def _candidate_turn(
                     n_follow += 1
         # A personalised detail sits inside the follow-up plan: a turn that proposes an after-sale action.
         follow_turn = any(a.turn == ti and a.label == "followup_action" for a in st.acts)
+        # "Début octobre, …", "le jour de la pose": a date the client named times the plan; it is
+        # not a detail of the client's life taken up (settings.yaml detail_ignored_lemmas).
+        time_words = frozenset(str(x) for x in cfg.get("detail_ignored_lemmas", ()))
         busy = {
             a.sent
             for a in st.acts
@@ -1345,10 +1358,17 @@ def _candidate_turn(
         for s in ss:
             if s.form == "open" or not follow_turn or s.index in busy:
                 continue
+            # … unless it is the client's own ("votre soirée du dimanche").
+            owned = {
+                s.toks[k + 1][1] for k in range(len(s.toks) - 1) if s.toks[k][0].lower() in ("votre", "vos")
+            }
             reused = {
                 n
                 for n in s.nouns
-                if n not in generic and n in st.client_nouns and n not in st.candidate_nouns
+                if n not in generic
+                and (n not in time_words or n in owned)
+                and n in st.client_nouns
+                and n not in st.candidate_nouns
             }
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person):
@@ -1529,6 +1549,35 @@ def _adds_a_point(s: Sent, cfg: Mapping[str, Any]) -> bool:
     for c in s.cues.get("active_listening", []):
         after = [t for t, _l, pos in s.toks[c[3] - s.tok_start :] if pos != "PUNCT"]
         if after and after[0] in openers and c[2] - s.tok_start <= 4:
+            return True
+    return False
+
+
+def _infinitive_opening(s: Sent, c: tuple[str, str | None, int, int, str]) -> bool:
+    """The cue ends on an infinitive ("donc pouvoir …", "donc, sur le chantier, suivre …")."""
+    k = c[3] - 1 - s.tok_start
+    if not 0 <= k < len(s.toks):
+        return False
+    text, lemma, pos = s.toks[k]
+    return pos in ("VERB", "AUX") and text.lower() == lemma
+
+
+def _has_finite_verb(s: Sent) -> bool:
+    """A conjugated verb in the main clause (a relative or completive clause does not count):
+    "donc pouvoir prouver que l'agent est passé" has none, "donc installer prend une heure" has one."""
+    subordinate = frozenset(["qui", "que", "qu'", "où", "dont", "si", "quand", "parce"])
+    for k, (text, lemma, pos) in enumerate(s.toks):
+        if text.lower() in subordinate:
+            return False
+        if pos == "AUX" and text.lower() != lemma:
+            return True
+        participle = text.lower().endswith(("é", "ée", "és", "ées", "ant"))  # "les pièces rangées"
+        if (
+            pos == "VERB"
+            and text.lower() != lemma
+            and not participle
+            and not (k > 0 and s.toks[k - 1][2] == "AUX")
+        ):
             return True
     return False
 
