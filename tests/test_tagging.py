@@ -1695,3 +1695,110 @@ def test_dropping_a_point_with_an_imperative_pronoun(tagger, reply, adjusted):
     )
     got = labels_in(_tags(tagger, DIALOGUE[:9] + [K(worry), C(reply)]), "u11")
     assert ("adjustment" in got) is adjusted, got
+
+
+# Round 10 (client's signals): thanks at leave-taking, unease wordings, doubts kept or taken back,
+# a repeated reservation, a confirmed summary.
+@pytest.mark.parametrize(
+    "text,comfort",
+    [
+        ("Merci à vous, au revoir.", True),  # thanks when taking leave is thanks (tags.md)
+        ("Merci, à lundi alors.", True),
+        ("Non merci, ça ira comme ça.", False),  # a refusal, not thanks
+    ],
+)
+def test_thanks_at_leave_taking_is_comfort(tagger, text, comfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:17] + [K(text)]), "u18")
+    assert ("comfort_signal" in got) is comfort, got
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        ("Je vous avoue que tous ces sigles me dépassent un peu.", True),
+        ("Hm. Vos chiffres, là, ça ne me dit pas grand-chose.", True),
+        ("Ça, tout le monde le dit.", True),
+        ("Je ne vous ai rien demandé, moi, pour les capteurs.", True),
+        ("Je vous l'avais écrit dans mon mail, on a quatre lignes.", True),
+        # "dire" without the "not much" of an unheard word; "me dépasse" without the seller's words.
+        ("Mon comptable me dit que c'est plutôt le bon moment.", False),
+        ("Cette marque me dit quelque chose, mon voisin en a une.", False),
+    ],
+)
+def test_discomfort_wordings_round10(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+@pytest.mark.parametrize(
+    "answer,resolved",
+    [
+        ("Ah oui, d'accord, là ça me parle vraiment, quinze mille euros la panne.", True),
+        # A plain yes that a "mais" takes back concedes the point before the next reservation.
+        ("D'accord, c'est vrai, mais si la panne tombe un dimanche, vous êtes là ?", False),
+    ],
+)
+def test_plain_yes_then_but_keeps_the_doubt(tagger, answer, resolved):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:13] + [K(answer)]), "u14")
+    assert ("doubt_resolved" in got) is resolved, got
+
+
+def test_accepting_the_proposed_date_is_agreement_not_relief(tagger):
+    turns = OBJECTION_CHAIN[:13] + [
+        C("Je vous propose qu'on se rappelle jeudi à dix heures pour en reparler, d'accord ?"),
+        K("Jeudi dix heures, oui, ça me va."),
+    ]
+    got = labels_in(_tags(tagger, turns), "u15")
+    assert "agreement" in got and "doubt_resolved" not in got, got
+
+
+def test_a_turn_that_repeats_itself_raises_no_new_objection(tagger):
+    tail = [K("Non. Je vous ai dit, c'est le montant. Je veux d'abord en parler à mon associé.")]
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:9] + tail), "u10")
+    assert "objection" not in got and "discomfort_signal" in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pardon, j'ai eu un blanc, vous disiez ?",  # "un" is an article, not a price seen elsewhere
+        "Mon vieux compresseur, je l'ai payé cher, mais il m'a fait quinze ans.",  # a past purchase
+    ],
+)
+def test_price_words_without_a_reservation(tagger, text):
+    assert "objection" not in labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+
+
+@pytest.mark.parametrize(
+    "seller,objection",
+    [
+        # The seller drops the feature the client is sceptical about: an adjustment, no objection.
+        ("D'accord, les capteurs sur l'emballage, laissons ça de côté. On commence par les presses.", False),
+        # The seller probes the reservation: it stays an objection.
+        ("Qu'est-ce qui vous gêne exactement, dans les capteurs ?", True),
+    ],
+)
+def test_scepticism_met_by_an_adjustment_is_no_objection(tagger, seller, objection):
+    turns = OBJECTION_CHAIN[:7] + [
+        K("Par contre, les capteurs sur l'emballage, ça me gêne, mes gars vont dire qu'on les surveille."),
+        C(seller),
+    ]
+    tags = _tags(tagger, turns)
+    assert ("objection" in labels_in(tags, "u8")) is objection, (labels_in(tags, "u8"), labels_in(tags, "u9"))
+
+
+@pytest.mark.parametrize(
+    "answer,agreed",
+    [
+        ("Jeudi neuf heures, c'est bien. Le chef d'atelier sera là.", True),  # the slot taken up, and a yes
+        ("Jeudi neuf heures, oui.", True),
+        ("Jeudi neuf heures ? Ah non, je ne suis pas là le jeudi.", False),  # a question, then a refusal
+        ("Jeudi, je ne peux pas, c'est le jour de l'inventaire.", False),
+    ],
+)
+def test_taking_up_the_proposed_slot_is_agreement(tagger, answer, agreed):
+    turns = OBJECTION_CHAIN[:16] + [
+        C("Je vous propose de passer poser les capteurs jeudi à neuf heures, ça vous convient ?"),
+        K(answer),
+    ]
+    assert ("agreement" in labels_in(_tags(tagger, turns), "u18")) is agreed

@@ -243,7 +243,38 @@ def run_context(
                     o.candidate_turns_since += 1
         if ss:
             prev_role, prev_sents = role, ss
-    return _settle_climate(st.acts, settings)
+    return _settle_climate(_drop_objections_met_by_adjustment(st.acts, settings), settings)
+
+
+def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """Scepticism about one argument that the seller meets by adapting ("la géolocalisation, je ne
+    sais pas…" -> "laissons-la de côté") is not an objection (tags.md): an objection whose next turn
+    is an adjustment that neither restates nor probes it is dropped, with what answers it."""
+    if not settings.get("objection_met_by_adjustment_dropped", False):
+        return acts
+    chain = ("objection_response", "objection_probe", "objection_reformulation", "doubt_resolved")
+    drop: set[int] = set()
+    for i, a in enumerate(acts):
+        if a.label != "objection":
+            continue
+        nxt = [b for b in acts if b.turn == a.turn + 1]
+        adjusted = any(b.label == "adjustment" for b in nxt)
+        handled = any(b.label in ("objection_probe", "objection_reformulation") and i in b.links for b in nxt)
+        if adjusted and not handled:
+            drop.add(i)
+    if not drop:
+        return acts
+    for j, b in enumerate(acts):
+        if b.label in chain and b.links and all(x in drop for x in b.links):
+            drop.add(j)
+    keep = [i for i in range(len(acts)) if i not in drop]
+    new_index = {old: new for new, old in enumerate(keep)}
+    out = []
+    for i in keep:
+        a = acts[i]
+        a.links = [new_index[x] for x in a.links if x in new_index]
+        out.append(a)
+    return out
 
 
 def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -345,17 +376,46 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # un geste, là ça me va mieux") takes the doubt back: a doubt_resolved, not the agreement.
     window = int(cfg.get("doubt_window", 4)) * 2
     pending = next((o for o in reversed(st.objections) if not o.resolved and ti - o.turn <= window + 2), None)
+    # A date or step just proposed ("on se rappelle mardi à dix heures ?") is accepted, not relief.
+    prev_next_step = (
+        cfg.get("step_acceptance_not_relief", False)
+        and bool(prev_cand)
+        and _has_label(st, prev_cand[0].turn, "next_step")
+    )
     relief_first = (
         cfg.get("relief_before_agreement", False)
         and not prev_closing
+        and not prev_next_step
         and pending is not None
         and (
             pending.responded_turn is not None
             or (bool(prev_cand) and _has_label(st, prev_cand[0].turn, "concession"))
         )
     )
+    # "Mardi dix heures, c'est bien." / "Lundi onze heures, oui.": the client takes up the slot the
+    # seller just proposed (a day, an hour, a date) and says yes to it: the step is accepted.
+    slot_words = frozenset(cfg.get("agreement_slot_words", ()))
+    slot_yes = tuple(str(x) for x in cfg.get("agreement_slot_yes", ()))
+    echoed_slot = False
+    if slot_words and first is not None and prev_cand and not refused:
+        heard = {t[0] for x in prev_cand for t in x.toks}
+        lead = [t for t in first.toks[:4] if t[2] != "PUNCT"]
+        echoed_slot = (
+            any((w in slot_words or w.isdigit()) and w in heard for w, _l, _p in lead)
+            and not set(first.words) & _NEGATION
+            and (
+                first.cue("agreement") is not None
+                or any(f" {y} " in f" {' '.join(first.words)} ".replace("' ", "'") for y in slot_yes)
+            )
+        )
     if first is not None and n_agree < int(cfg.get("max_agreements", 2)) and not refused:
-        for k, s in enumerate(ss[:4]):
+        if echoed_slot and not any(x.form for x in ss[:1]):
+            a_src = first.cue("agreement")
+            _add(st, "agreement", first, a_src[0] if a_src else "rule:agreement/creneau_repris", 0.6)
+            agreed_here = True
+            if prev_closing or st.closing_asked:
+                st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
+        for k, s in enumerate(ss[:4] if not agreed_here else []):
             c = s.cue("agreement")
             if c is None or "objection" in s.cues:
                 continue
@@ -394,6 +454,18 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             model_sure = s.probs.get("doubt_resolved", 0.0) >= sure and "mais" not in s.words
             weak = c[0] == "acquiescement" and not relief and not model_sure
             if weak and (target.responded_turn is None or s.n_words < 4 or ti - target.responded_turn > 2):
+                continue
+            # "Fonctionne, d'accord, mais à quel rendement ?": a plain yes that a "mais" takes back
+            # concedes a point before the next reservation; the doubt stays.
+            if weak and cfg.get("doubt_weak_yes_but_kept", False) and _but_after(s, c[3]):
+                continue
+            # "Mardi dix heures, oui, ça me va" accepts the step just proposed (agreement above),
+            # it does not take the doubt back.
+            if (
+                agreed_here
+                and prev_next_step
+                and any(a.label == "agreement" and a.turn == ti and a.sent == s.index for a in st.acts)
+            ):
                 continue
             _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
             target.resolved = True
@@ -445,7 +517,20 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             for a in st.acts
         )
     )
-    if st.share(ti) >= min_share and offer_ok and st.agreement_turn is None and not agreed_here:
+    # A turn that says it repeats itself ("Non. Je vous ai dit, je ne signe pas le jour même. Je veux
+    # comparer") goes back to a reservation already voiced: the repeat is unease, not a new objection.
+    repeating = (
+        cfg.get("objection_repeat_turn_not_new", False)
+        and bool(st.objections)
+        and any("objection" in x.negatives for x in ss)
+    )
+    if (
+        st.share(ti) >= min_share
+        and offer_ok
+        and st.agreement_turn is None
+        and not agreed_here
+        and not repeating
+    ):
         for s in ss:
             c = s.hit("objection")
             if c is None or s.index <= resolved_at:
@@ -1666,6 +1751,11 @@ def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
     # token offsets relative to the sentence's words are not kept; look at the words before the cue text
     before = s.text.split(cue[4])[0].split()[-4:] if cue[4] in s.text else []
     return any(w.strip(",") in _NEGATION for w in before)
+
+
+def _but_after(s: Sent, end: int) -> bool:
+    """A "mais" follows the cue ending at ``end`` (a doc token index) in the sentence."""
+    return "mais" in [t[0] for t in s.toks[max(0, end - s.tok_start) :]]
 
 
 def _accepted_after_but(s: Sent, start: int, yes_words: Any) -> bool:
