@@ -1594,7 +1594,10 @@ _VISIOS = (
     "reply,restated",
     [
         # "En clair" / "donc en plus" opening a sentence addressed to the client restates.
-        ("En clair, il vous faut un créneau précis. Et côté budget ?", True),
+        (
+            "En clair, il vous faut un passage à heure fixe pour ne pas attendre toute une matinée. Et côté budget ?",
+            True,
+        ),
         ("D'accord. Donc en plus de vos visios, il vous faut un passage à heure fixe. C'est bien ça ?", True),
         # "En clair" explaining the offer restates nothing.
         ("En clair, le technicien arrive à l'heure dite, on s'y engage.", False),
