@@ -215,3 +215,71 @@ def test_fib_regression_bound():
 def test_alternative_after_a_comma_in_an_intonation_question(nlp, rules, text, rule):
     got = rules.classify(toks(list(nlp(text))))
     assert (got.form, got.rule) == ("closed", rule)
+
+
+# Questions as a speech recogniser writes them, without "?" (round 11).
+NO_QMARK = [
+    # the tokeniser cuts "passent-elles" into "passent" "-" "elles": still an inversion
+    ("Comment se passent-elles, ces livraisons", "open"),
+    ("Ça vous va-tu", "closed"),
+    ("C'est un modèle franco-suisse.", None),
+    # "est-ce" + anything but "que": "c'est" inverted
+    ("Est-ce bien cela", "closed"),
+    ("Est-ce une solution que vous pourriez présenter à votre associé", "closed"),
+    ("Qu'est-ce que vous en pensez", "open"),
+    # a frame, a comma, then a wh-word that asks by itself or with an inversion
+    ("Et lorsqu'un problème survient, comment les choses se passent-elles avec votre prestataire", "open"),
+    ("Et quand il y a une panne, comment vous faites pour prévenir le technicien", "open"),
+    ("Et avant que je parte, comment vous avez trouvé cet échange", "open"),
+    ("Et un mois après, je vous appelle pour faire le point : combien de pièces sont sorties.", None),
+    ("Pour l'installation, comment dire, c'est assez simple.", None),
+    # a tag "non" after the last comma of a clause asks; an acknowledgement does not
+    ("C'est plus pratique comme ça, non", "closed"),
+    ("Non, non, d'accord.", None),
+    ("Des palettes, d'accord.", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", NO_QMARK)
+def test_question_form_without_qmark(nlp, rules, text, expected):
+    assert form(nlp, rules, text) == expected
+
+
+DECLARATIVE_NO_QMARK = [
+    # elliptic prompts ending the turn
+    ("Un peu, c'est-à-dire", "open"),
+    ("Et côté livraison", "open"),
+    ("Et la livraison, elle arrive quand.", "open"),  # a verb: in-situ wh, not an ellipsis
+    # short checks that the client follows or agrees
+    ("C'est bon pour vous", "closed"),
+    ("On est d'accord", "closed"),
+    ("J'ai rien oublié", "closed"),
+    ("Vous me suivez jusqu'ici", "closed"),
+    ("Voilà, c'est bon.", None),
+    # "d'accord" / "ok" after the last comma of the turn
+    ("Je vous rappelle vendredi pour votre réponse, d'accord", "closed"),
+    # what the seller offers to do now, opened by a concluding connective, or a short "je peux"
+    ("Alors, on signe", "closed"),
+    ("Donc je vous mets la garantie avec", "closed"),
+    ("Du coup, on lance la commande pour les deux poêles", "closed"),
+    ("Je peux vous renseigner", "closed"),
+    ("Alors je vous remercie pour votre accueil.", None),
+    ("Alors je vais partager mon écran.", None),
+    ("Donc on passera jeudi.", None),  # a future states what will happen
+    ("Et je vous offre la livraison.", None),
+    ("Je peux vous faire cinq pour cent.", None),
+    ("On a des clients partout en France.", None),
+    # "vous voyez" + an object asks (screen sharing); "vous voyez, …" is a discourse marker
+    ("Vous voyez la brochure", "closed"),
+    ("Vous voyez, c'est très simple.", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", DECLARATIVE_NO_QMARK)
+def test_declarative_without_qmark(nlp, rules, text, expected):
+    """Last sentence of a candidate turn, as the pipeline asks it: classify first, then declarative."""
+    t = toks(list(nlp(text)))
+    got = rules.classify(t)
+    if got.form is None and got.rule == "no_cue":
+        got = rules.declarative(t)
+    assert got.form == expected

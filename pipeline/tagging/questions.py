@@ -46,11 +46,36 @@ def norm(text: str) -> str:
     return str(text).lower().replace("’", "'").replace("‑", "-").replace("–", "-")
 
 
+# Pronouns the tokeniser may cut off their hyphen ("passent-elles" -> "passent" "-" "elles").
+_HYPHEN_PRONOUNS = frozenset(["il", "elle", "on", "ils", "elles", "tu", "vous", "nous", "je"])
+
+
 def toks(tokens: Sequence[Any]) -> list[Tok]:
-    """Convert spaCy tokens (or anything with ``text``, ``lemma_``, ``pos_``) to :class:`Tok`."""
+    """Convert spaCy tokens (or anything with ``text``, ``lemma_``, ``pos_``) to :class:`Tok`.
+
+    A hyphen glued between a word and a subject pronoun ("se passent-elles", "ça vous va-tu") is
+    joined back to the pronoun ("-elles"), as the tokeniser writes "-vous" or "-il"."""
+    tokens = list(tokens)
     out = []
-    for t in tokens:
+    skip = False
+    for k, t in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
         if t.is_space or not t.text.strip():
+            continue
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if (
+            t.text == "-"
+            and k > 0
+            and nxt is not None
+            and not getattr(tokens[k - 1], "whitespace_", " ")
+            and not getattr(t, "whitespace_", " ")
+            and norm(nxt.text) in _HYPHEN_PRONOUNS
+        ):
+            pron = "-" + norm(nxt.text)
+            out.append(Tok(pron, pron, "PRON", True, ""))
+            skip = True
             continue
         form = t.morph.get("VerbForm") if hasattr(t, "morph") else []
         finite = not (form and form[0] in ("Inf", "Part"))
@@ -99,6 +124,17 @@ class QuestionRules:
         self.decl_blockers = tuple(norm(x) for x in lex.get("declarative_blockers", []))
         self.decl_max_words = int(lex.get("declarative_max_words", 14))
         self.rhetorical_frames = tuple(norm(x) for x in lex.get("rhetorical_frames", []))
+        self.wh_after_frame = s("wh_after_frame_without_qmark")
+        self.frame_subordinators = s("frame_subordinators")
+        self.comma_tags = s("tag_questions_after_comma")
+        self.offer_connectives = tuple(norm(x) for x in lex.get("offer_connectives", []))
+        self.performative = s("performative_verbs")
+        self.offer_max_words = int(lex.get("offer_max_words", 5))
+        self.final_comma_tags = s("tag_questions_after_comma_turn_final")
+        self.checks = tuple(norm(x) for x in lex.get("declarative_checks", []))
+        self.check_heads = tuple(norm(x) for x in lex.get("declarative_check_heads", []))
+        self.check_tails = tuple(norm(x) for x in lex.get("declarative_check_tails", []))
+        self.check_max_words = int(lex.get("declarative_check_max_words", 7))
 
     # ------------------------------------------------------------------ helpers
 
@@ -237,9 +273,23 @@ class QuestionRules:
         # A frame, then the question after a comma or colon: "Avant que vous partiez : comment vous
         # sentez-vous ?", "Et lorsqu'il y a un incident, comment ça se passe ?", "Avant de nous
         # quitter, qu'avez-vous pensé de … ?".
-        for sep in (k for k in range(f, len(words) - 1) if words[k] in {",", ":"} and has_q):
+        # Without "?" the wh-word after the frame must ask by itself: an inversion after it, or a
+        # wh-word that seldom opens a clause there ("…, comment ça se passe pour le remonter").
+        for sep in (k for k in range(f, len(words) - 1) if words[k] in {",", ":"}):
             g = next((k for k in range(sep + 1, len(words)) if words[k] not in self.markers), None)
             if g is None or g in masked:
+                continue
+            asks = has_q or any(w in self.inversion and w != "-ce" for w in words[g + 1 :])
+            if not asks and words[g] in self.wh_after_frame:
+                nxt = tokens[g + 1] if g + 1 < len(tokens) else None
+                # "je vous appelle pour faire le point : combien de fournées…" lists topics; a
+                # first person in a subordinate frame ("avant que je parte, comment…") still asks.
+                speaker_tells = any(
+                    words[k] in {"je", "j'"} and (k == f or words[k - 1] not in self.frame_subordinators)
+                    for k in range(f, sep)
+                )
+                asks = nxt is not None and not (nxt.pos in _VERBAL and not nxt.finite) and not speaker_tells
+            if not asks:
                 continue
             if words[g] in self.wh and words[g] not in self.ambiguous | {"quoi", "qui"}:
                 return self._alternative(words, g, "open", "wh_after_colon")
@@ -302,7 +352,10 @@ class QuestionRules:
             if k + 2 == len(words) or words[k + 2] in {",", "?", "parce", "."}:
                 return QuestionForm("closed", "alternative_ou_pas")
 
-        # Tag questions: "…, c'est bien ça ?", "…, non ?".
+        # Tag questions: "…, c'est bien ça ?", "…, non ?"; without "?", a tag alone after the last
+        # comma ("C'est pratique, non", "On se dit jeudi, d'accord") still asks for confirmation.
+        if not has_q and len(content) > 3 and verbs and self._ends_with_tag(flat, self.comma_tags):
+            return QuestionForm("closed", "tag_after_comma")
         tail = flat + (" ?" if has_q else "")
         for t in self.tags:
             if t.endswith("?"):
@@ -367,6 +420,33 @@ class QuestionRules:
         if f is None:
             return QuestionForm(None, "no_cue")
         head = self._flat(words[f:]).strip(" ,")
+        bare = [w for w in words[f:] if w not in {"?", "!", ".", "…"}]
+        # An elliptic prompt that ends the turn: "Un peu, c'est-à-dire", "Et côté budget".
+        if head.rstrip(" ?.!…").endswith("c'est-à-dire"):
+            return QuestionForm("open", "declarative_elliptic")
+        verbs = [i for i in content if tokens[i].pos in _VERBAL]
+        if (
+            words[content[0]] == "et"
+            and not verbs
+            and len(content) <= 5
+            and any(w in self.topic for w in bare[:2])
+            and not any(w in _SUBJECT_PRONOUNS for w in bare)
+        ):
+            return QuestionForm("open", "declarative_elliptic")
+        # "On se dit jeudi, d'accord": the turn ends by asking the client to agree.
+        if len(content) > 3 and verbs and self._ends_with_tag(flat, self.final_comma_tags):
+            return QuestionForm("closed", "declarative_tag")
+        # A short check that the client follows or agrees: "c'est bon pour vous", "on est d'accord",
+        # "j'ai rien oublié". The whole sentence (markers aside) is the check.
+        core = head.rstrip(" ?.!…,")
+        if len(bare) <= self.check_max_words:
+            for tail_ in self.check_tails:
+                if core.endswith(" " + tail_) and any(
+                    core.startswith(c) for c in self.checks + self.check_heads
+                ):
+                    return QuestionForm("closed", "declarative_check")
+            if core in self.checks:
+                return QuestionForm("closed", "declarative_check")
         for p in self.decl_proposals:
             if self._has(p, flat):
                 return QuestionForm("closed", "declarative_proposal")
@@ -389,6 +469,8 @@ class QuestionRules:
         if any(self._has(b, flat) for b in self.decl_blockers):
             return QuestionForm(None, "declarative_statement")
         if any(w in self.first_person for w in words[f : f + 3]) or words[f] in {"je", "j'"}:
+            if self._first_person_offer(tokens, words, f, content):
+                return QuestionForm("closed", "declarative_offer")
             return QuestionForm(None, "first_person")
         if (
             words_before > self.decl_max_before
@@ -450,6 +532,49 @@ class QuestionRules:
 
     # ------------------------------------------------------------------ sub-rules
 
+    def _first_person_offer(
+        self, tokens: Sequence[Tok], words: Sequence[str], f: int, content: Sequence[int]
+    ) -> bool:
+        """The turn ends on what the speaker offers to do now, for the client to accept: "Alors, on
+        signe", "Donc je vous mets l'offre", "Je peux vous aider". A connective of conclusion opens
+        it, or it is a short "je peux / on peut" + infinitive; performative verbs ("je vous
+        remercie", "je vous propose …") and futures state."""
+        first = words[content[0]]
+        lead = self._flat(words[content[0] : f + 2])
+        connective = first in self.offer_connectives or any(
+            lead.startswith(c) for c in self.offer_connectives
+        )
+        subj = next((k for k in range(f, min(f + 3, len(words))) if words[k] in {"je", "j'", "on"}), None)
+        if subj is None:
+            return False
+        j = subj + 1
+        while j < len(words) and words[j] in self.decl_clitics and tokens[j].pos not in _VERBAL:
+            j += 1
+        if j >= len(tokens) or tokens[j].pos not in _VERBAL or "Fut" in tokens[j].morph:
+            return False
+        if tokens[j].lemma in self.performative or tokens[j].lemma == "aller" or "Cnd" in tokens[j].morph:
+            return False  # "je vous remercie", "je vais partager": no offer to accept
+        if any("Tense=Fut" in tokens[k].morph for k in content):
+            return False  # "…, je vous parlerai plutôt des carottes"
+        if words[subj] == "j'" or tokens[j].lemma in {"avoir", "être"}:
+            return False  # "j'ai …", "on a des clients", "on est fiers": statements or checks
+        if connective and len(content) <= self.decl_max_words:
+            return True
+        modal = tokens[j].lemma in {"pouvoir"} and "Pres" in tokens[j].morph
+        short = len(content) - content.index(subj) <= self.offer_max_words if subj in content else False
+        return (
+            modal
+            and short
+            and words[content[0]] not in {"et"}
+            and not any(tokens[k].pos == "NUM" for k in content)
+        )
+
+    @staticmethod
+    def _ends_with_tag(flat: str, tags: frozenset[str]) -> bool:
+        """The sentence ends with one of ``tags`` after a comma ("C'est pratique, non")."""
+        end = flat.rstrip(" .!…")
+        return any(end.endswith(", " + t) or end.endswith("," + t) for t in tags)
+
     @staticmethod
     def _without_asides(tokens: Sequence[Tok]) -> list[Tok]:
         """Tokens without bracketed stage directions ("(rires) Et dites-moi, …")."""
@@ -503,7 +628,18 @@ class QuestionRules:
                 pron = "-t" + words[i + 1]
                 if not pron.startswith("-t-"):
                     pron = "-t-" + words[i + 1].lstrip("-")
-            if pron not in self.inversion or pron == "-ce":
+            if pron == "-ce":
+                # "Est-ce bien cela", "Est-ce une base que…": "c'est" inverted at the start of the
+                # sentence; "est-ce que" is handled apart, "qu'est-ce" is open.
+                if (
+                    i - 1 == f
+                    and words[i - 1] == "est"
+                    and i + 1 < len(words)
+                    and words[i + 1] not in {"que", "qu'", "qui"}
+                ):
+                    return True
+                continue
+            if pron not in self.inversion:
                 continue
             prev = tokens[i - 1]
             if prev.text in {"est-ce"}:
