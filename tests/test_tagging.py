@@ -1805,3 +1805,64 @@ def test_taking_up_the_proposed_slot_is_agreement(tagger, answer, agreed):
         K(answer),
     ]
     assert ("agreement" in labels_in(_tags(tagger, turns), "u18")) is agreed
+
+
+# ---------------------------------------------------------------- round 11: climate (discomfort, adjustment)
+
+
+@pytest.mark.parametrize(
+    "text,discomfort",
+    [
+        # Not listened to, talked down to, a dry "merci" defending what the seller belittled.
+        ("Et franchement, je n'ai pas eu l'impression que vous m'écoutiez beaucoup.", True),
+        ("Je ne suis pas un idiot, hein. J'ai un ordinateur depuis quinze ans.", True),
+        ("Mon atelier, il tourne très bien, merci.", True),
+        ("Les capteurs, je sais ce que c'est, merci.", True),
+        # Reframing the seller, or seeing through his trick.
+        ("Non, mais la couleur, ce n'est pas le sujet. C'est pour l'atelier.", True),
+        ("Je n'ai encore rien demandé, moi.", True),
+        ("Vous me la faites pas, celle-là.", True),
+        ("C'était... dense.", True),
+        # A greeting's "merci", feeling listened to, a job that says the need, a "non, mais" that agrees.
+        ("Je vais très bien, merci.", False),
+        ("Là, j'ai vraiment l'impression d'être écouté, ça change.", False),
+        ("Je ne suis pas ingénieur mais je vois bien l'intérêt des capteurs.", False),
+        ("Non, mais c'est vrai que c'est pratique, ça.", False),
+        ("C'était très clair, merci.", False),
+    ],
+)
+def test_discomfort_constructions_round11(tagger, text, discomfort):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("discomfort_signal" in got) is discomfort, got
+
+
+@pytest.mark.parametrize(
+    "client,seller,adjusted",
+    [
+        # Before any offer: re-prioritising or dropping a point after the client's "no".
+        (
+            "Le bruit, honnêtement, ce n'est pas le plus urgent. Ce qui m'inquiète, ce sont les pannes.",
+            "Très bien, alors on se concentre sur les pannes. Quels problèmes rencontrez-vous aujourd'hui ?",
+            True,
+        ),
+        (
+            "Les applis, j'en veux pas, je ne les ouvre jamais.",
+            "D'accord, on laisse l'appli de côté. Qui s'occupe de l'entretien aujourd'hui ?",
+            True,
+        ),
+        # The same words without a "no" from the client go on with the discovery.
+        (
+            "Le bruit, c'est surtout ça qui nous gêne, et les pannes.",
+            "Très bien, alors on se concentre sur le bruit. Combien de machines avez-vous ?",
+            False,
+        ),
+        (
+            "Les applis, ça va, on en a déjà une.",
+            "D'accord, on laisse l'appli de côté. Qui s'occupe de l'entretien aujourd'hui ?",
+            False,
+        ),
+    ],
+)
+def test_adjustment_before_the_offer(tagger, client, seller, adjusted):
+    tags = _tags(tagger, OBJECTION_CHAIN[:3] + [K(client), C(seller)])
+    assert ("adjustment" in labels_in(tags, "u5")) is adjusted, labels_in(tags, "u5")

@@ -1283,11 +1283,21 @@ def _candidate_turn(
         # Dropping a point ("je laisse X de côté") answers the client's reaction by itself.
         drop = frozenset(cfg.get("adjustment_drop_cues", ()))
         dropped = any(x[0] in drop for s in ss for x in s.cues.get("adjustment", []))
-        if (reacted or dropped) and not pleased and (st.offer_made or uneasy):
+        # Before any offer, re-prioritising on the client's "no" ("le bruit, ce n'est pas le plus urgent" ->
+        # "concentrons-nous sur les pannes") or dropping a point is a change of course too; other cues
+        # there ("dans ce cas…") just go on with the discovery.
+        early = frozenset(cfg.get("adjustment_before_offer_cues", ()))
+        refused = any(w in _NEGATION for s in prev_client for w in s.words) or any(
+            a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal") for a in st.acts
+        )
+        early_ok = refused and any(x[0] in early for s in ss for x in s.cues.get("adjustment", []))
+        if (reacted or dropped) and not pleased and (st.offer_made or uneasy or early_ok):
             for s in ss:
                 cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
                 if not reacted:
                     cues = [x for x in cues if x[0] in drop]
+                if not (st.offer_made or uneasy):
+                    cues = [x for x in cues if x[0] in early]
                 # A bare apology ("Ah oui, pardon.") changes nothing by itself (settings.yaml).
                 short = s.n_words < int(cfg.get("adjustment_min_words", 0))
                 if cues and s.cue("adjustment") is not None and not s.form and not short:
