@@ -267,6 +267,11 @@ def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, A
     for j, b in enumerate(acts):
         if b.label in chain and b.links and all(x in drop for x in b.links):
             drop.add(j)
+    return _without(acts, drop)
+
+
+def _without(acts: list[Act], drop: set[int]) -> list[Act]:
+    """``acts`` minus the indices in ``drop``, every remaining link renumbered (links to dropped acts go)."""
     keep = [i for i in range(len(acts)) if i not in drop]
     new_index = {old: new for new, old in enumerate(keep)}
     out = []
@@ -293,14 +298,7 @@ def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
             drop = minor
     if drop is None:
         return acts
-    keep = [i for i, a in enumerate(acts) if a.label != drop]
-    new_index = {old: new for new, old in enumerate(keep)}
-    out = []
-    for i in keep:
-        a = acts[i]
-        a.links = [new_index[x] for x in a.links if x in new_index]
-        out.append(a)
-    return out
+    return _without(acts, {i for i, a in enumerate(acts) if a.label == drop})
 
 
 def _add(st: _State, label: str, s: Sent, pattern: str, conf: float, **kw: Any) -> int:
