@@ -401,10 +401,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         echoed_slot = (
             any((w in slot_words or w.isdigit()) and w in heard for w, _l, _p in lead)
             and not set(first.words) & _NEGATION
-            and (
-                first.cue("agreement") is not None
-                or any(f" {y} " in f" {' '.join(first.words)} ".replace("' ", "'") for y in slot_yes)
-            )
+            and (first.cue("agreement") is not None or _says(first.words, slot_yes))
         )
     if first is not None and n_agree < int(cfg.get("max_agreements", 2)) and not refused:
         if echoed_slot and not any(x.form for x in ss[:1]):
@@ -1774,12 +1771,16 @@ def _accepted_after_but(s: Sent, start: int, yes_words: Any) -> bool:
     if not yes_words or "mais" not in words:
         return False
     k = len(words) - 1 - words[::-1].index("mais")
-    tail = " ".join(words[k + 1 :]).replace("' ", "'")
     return (
-        start - s.tok_start < k
-        and any(f" {w} " in f" {tail} " for w in yes_words)
-        and not set(words[k + 1 :]) & _NEGATION
+        start - s.tok_start < k and _says(words[k + 1 :], yes_words) and not set(words[k + 1 :]) & _NEGATION
     )
+
+
+def _says(words: Sequence[str], phrases: Any) -> bool:
+    """One of ``phrases`` stands, as whole words, in ``words`` (elided words joined back: "d' accord" ->
+    "d'accord")."""
+    text = " " + " ".join(words).replace("' ", "'") + " "
+    return any(f" {p} " in text for p in phrases)
 
 
 def _best_need(st: _State, s: Sent, sim: _Similarity, floor: float = 0.0) -> tuple[int | None, float]:
