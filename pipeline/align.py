@@ -8,6 +8,9 @@
   its instant.
 * ``assignment="nearest"``: the word falls in a gap; it takes the speaker of the nearest exclusive
   turn when that turn is at most ``max_distance`` seconds away.
+* ``assignment="distant"``: the word overlaps no turn and lies in a stretch the diarization set
+  apart as a distant voice (``Diarization.distant``: another person in the room, neither the
+  candidate nor the client); speaker ``DISTANT``, so its words make turns of their own.
 * ``assignment="none"``: no turn within ``max_distance`` (or no diarization at all); speaker None.
 
 Ties are broken deterministically, in this order: (1) overlap ties go to the speaker whose turn
@@ -30,7 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from .types import AsrSegment, Diarization, SpeakerSegment, Turn, Word
+from .types import DISTANT_SPEAKER, AsrSegment, Diarization, SpeakerSegment, Turn, Word
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +144,12 @@ def _pick_nearest(word: Word, exclusive: Sequence[SpeakerSegment], starts: list[
     return best[2], best[0]
 
 
+def _in_distant(word: Word, distant: Sequence[SpeakerSegment]) -> bool:
+    """Whether the word's midpoint lies in a distant-voice stretch."""
+    mid = (word.start + word.end) / 2.0
+    return any(d.start - _EPS <= mid <= d.end + _EPS for d in distant)
+
+
 def assign_words(
     segments: Sequence[AsrSegment],
     diarization: Diarization | None,
@@ -152,6 +161,7 @@ def assign_words(
     exclusive = tuple(diarization.exclusive) if diarization is not None else ()
     if not exclusive:
         return tuple(words)  # all "none": nothing to assign from
+    distant = diarization.distant if diarization is not None else ()
     starts = [s.start for s in exclusive]
     ends_max = []  # running max of ends, to find every turn that can overlap a word
     running = 0.0
@@ -165,6 +175,8 @@ def assign_words(
         speaker = _pick_overlap(w, list(exclusive[lo:hi]))
         if speaker is not None:
             assignment = "overlap"
+        elif _in_distant(w, distant):
+            speaker, assignment = DISTANT_SPEAKER, "distant"
         else:
             speaker, dist = _pick_nearest(w, exclusive, starts)
             assignment = "nearest" if dist <= max_distance + _EPS else "none"

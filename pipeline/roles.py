@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import ConfigError, InputError
 from .paths import data_dir
-from .types import RoleAssignment, Transcript, Turn
+from .types import DISTANT_SPEAKER, RoleAssignment, Transcript, Turn
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ def assign_roles(
     Raises InputError when ``override`` names a speaker that does not occur, or when there is no
     speech at all.
     """
+    # a distant voice (another person in the room) is never the candidate or the client
+    turns = [t for t in turns if t.speaker != DISTANT_SPEAKER]
     speakers = list(dict.fromkeys(t.speaker for t in turns))
     if not speakers:
         raise InputError(

@@ -10,7 +10,8 @@ Stages and their outputs (session folder)::
 
     decode       (in memory)            the recording decoded once, shared by ASR and diarization
     asr          asr.json               the recogniser's segments and words, audio info
-    diarize      diarization.rttm       who spoke when (+ .provenance.json sidecar: method, exclusive view)
+    diarize      diarization.rttm       who spoke when (+ .provenance.json sidecar: method, exclusive view,
+                                        stretches of a distant voice set apart)
     transcript   transcript.json        words -> speakers -> turns, roles
     vtt          transcript.vtt         WebVTT with voice tags (+ sidecar)
     measures     measures.json          talk share and the other measures
@@ -477,6 +478,7 @@ def _read_diarization(rttm: Path) -> Diarization:
         method=side.get("method", d.method),
         duration=float(side.get("duration", d.duration)),
         speakers=tuple(side.get("speakers") or d.speakers),
+        distant=tuple(from_dict(SpeakerSegment, s) for s in side.get("distant", [])),
     )
 
 
@@ -589,6 +591,7 @@ def _speech_stages(
             "duration": diarization.duration,
             "speakers": list(diarization.speakers),
             "exclusive": [s.to_dict() for s in diarization.exclusive],
+            "distant": [s.to_dict() for s in diarization.distant],
             "models_loaded": [m.to_dict() for m in getattr(models.diarizer(), "info", ())],
             "provenance": provenance_record(diar_prov),
         }
@@ -673,6 +676,14 @@ def analyze_session(
     else:
         sid = session_id or input_path.stem
         segments, audio_info, diarization = _speech_stages(run, input_path, input_sha, options, models, sid)
+        if diarization.distant:
+            spans = ", ".join(f"{d.start:.1f}–{d.end:.1f} s" for d in diarization.distant[:5])
+            more = "…" if len(diarization.distant) > 5 else ""
+            run.warnings.append(
+                f"{sum(d.duration for d in diarization.distant):.1f} s of a distant, much quieter voice "
+                f"({spans}{more}) was set apart: counted as neither candidate nor client speech; "
+                "listen to check it is nobody's turn."
+            )
         tr_prov = make_provenance(
             "transcript",
             STAGE_VERSIONS["transcript"],

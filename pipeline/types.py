@@ -23,8 +23,10 @@ Role = Literal["candidate", "client"]
 ROLES: tuple[Role, ...] = ("candidate", "client")
 
 #: How a word got its speaker (see ``pipeline.align``).
-Assignment = Literal["overlap", "nearest", "none", "reference"]
-ASSIGNMENTS: tuple[str, ...] = ("overlap", "nearest", "none", "reference")
+Assignment = Literal["overlap", "nearest", "none", "reference", "distant"]
+ASSIGNMENTS: tuple[str, ...] = ("overlap", "nearest", "none", "reference", "distant")
+# the speaker label of words said by a distant voice (Diarization.distant): neither candidate nor client
+DISTANT_SPEAKER = "DISTANT"
 
 Status = Literal["met", "not_met", "to_review"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "to_review")
@@ -177,7 +179,8 @@ class AudioInfo(_Serializable):
 
 @dataclass(frozen=True)
 class Word(_Serializable):
-    """One recognised word. ``speaker`` is None only with ``assignment == "none"``."""
+    """One recognised word. ``speaker`` is None only with ``assignment == "none"``; a word in a
+    distant voice's stretch has ``assignment == "distant"`` and speaker ``DISTANT``."""
 
     text: str
     start: float
@@ -194,6 +197,11 @@ class Word(_Serializable):
         if (self.speaker is None) != (self.assignment == "none"):
             raise ValueError(
                 "Word.speaker must be set exactly when assignment is not 'none' "
+                f"(speaker={self.speaker!r}, assignment={self.assignment!r})"
+            )
+        if (self.speaker == DISTANT_SPEAKER) != (self.assignment == "distant"):
+            raise ValueError(
+                f"Word.speaker is {DISTANT_SPEAKER!r} exactly when assignment is 'distant' "
                 f"(speaker={self.speaker!r}, assignment={self.assignment!r})"
             )
 
@@ -239,6 +247,8 @@ class Diarization(_Serializable):
     ``segments`` may overlap (two people at once); ``exclusive`` is the same speech with at most
     one speaker at any time, used to assign words. ``method`` says which path produced it:
     ``pyannote``, ``stereo-channels``, ``pipeline:<name>``, ``reference`` (from a transcript file).
+    ``distant``: stretches of a voice far quieter than both speakers (another person in the room),
+    left out of ``segments`` and ``exclusive``; each keeps the label clustering gave it.
     """
 
     segments: tuple[SpeakerSegment, ...]
@@ -246,12 +256,14 @@ class Diarization(_Serializable):
     method: str
     duration: float
     speakers: tuple[str, ...] = ()
+    distant: tuple[SpeakerSegment, ...] = ()
 
     def __post_init__(self) -> None:
         _tuple(self, "segments")
         _tuple(self, "exclusive")
+        _tuple(self, "distant")
         _check_time("Diarization.duration", self.duration)
-        for seq_name in ("segments", "exclusive"):
+        for seq_name in ("segments", "exclusive", "distant"):
             seq = getattr(self, seq_name)
             if any(b.start < a.start for a, b in zip(seq, seq[1:], strict=False)):
                 raise ValueError(f"Diarization.{seq_name} must be sorted by start time")

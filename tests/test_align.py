@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.align import assign_words, build_turns, exclusive_segments, join_words
-from pipeline.types import AsrSegment, Diarization, SpeakerSegment, Word
+from pipeline.types import DISTANT_SPEAKER, AsrSegment, Diarization, SpeakerSegment, Word
 
 
 def diar(*segs: tuple[float, float, str]) -> Diarization:
@@ -46,6 +46,40 @@ def test_assign_words(name, segs, word, speaker, assignment):
     (w,) = assign_words([seg(("mot", *word))], diar(*segs))
     assert (w.speaker, w.assignment) == (speaker, assignment)
     assert (w.start, w.end) == word
+
+
+def test_words_of_a_distant_voice_make_their_own_turn():
+    """A stretch set apart as a distant voice: its words are neither speaker's and start a turn."""
+    from pipeline.roles import assign_roles
+
+    d = Diarization(
+        segments=(SpeakerSegment(0.0, 2.0, A), SpeakerSegment(2.2, 4.0, B)),
+        exclusive=(SpeakerSegment(0.0, 2.0, A), SpeakerSegment(2.2, 4.0, B)),
+        method="test",
+        duration=8.0,
+        distant=(SpeakerSegment(4.6, 6.0, B),),
+    )
+    words = assign_words(
+        [seg((" Bonjour,", 0.1, 0.6), (" madame.", 0.7, 1.2), (" Bonjour.", 2.3, 2.8), (" chut", 4.8, 5.2))],
+        d,
+    )
+    assert [(w.speaker, w.assignment) for w in words] == [
+        (A, "overlap"),
+        (A, "overlap"),
+        (B, "overlap"),
+        (DISTANT_SPEAKER, "distant"),
+    ]
+    turns = build_turns(words)
+    assert [(t.speaker, t.text) for t in turns] == [
+        (A, "Bonjour, madame."),
+        (B, "Bonjour."),
+        ("DISTANT", "chut"),
+    ]
+    roles = assign_roles(turns)
+    assert {roles.candidate, roles.client} == {A, B}
+    # without the stretch, the same word would have gone to the nearest speaker
+    plain = Diarization(segments=d.segments, exclusive=d.exclusive, method="test", duration=8.0)
+    assert assign_words([seg((" chut", 4.8, 5.2))], plain)[0].speaker == B
 
 
 def test_no_diarization_leaves_words_unassigned():

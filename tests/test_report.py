@@ -507,6 +507,21 @@ def test_turns_without_roles_get_speaker_lanes(tmp_path):
     assert len(doc.find("li", **{"class": "role-other"})) == len(TEXTS)
 
 
+def test_a_distant_voice_gets_its_own_lane_and_label(tmp_path):
+    """Turns of a voice set apart by diarization (speaker DISTANT, no role) are named as such."""
+    folder = write_session(tmp_path / "s", parts=("transcript",))
+    data = json.loads((folder / "transcript.json").read_text())
+    last = data["turns"][-1]
+    last["speaker"], last["role"] = "DISTANT", None
+    for w in last["words"]:
+        w["speaker"], w["assignment"] = "DISTANT", "distant"
+    (folder / "transcript.json").write_text(json.dumps(data, ensure_ascii=False))
+    page = render_report(folder).read_text(encoding="utf-8")
+    assert "distant" in [d["data-lane"] for d in parse(page).find("div", data_lane=True)]
+    (item,) = re.findall(rf'<li class="turn role-other" id="turn-{last["id"]}".*?</li>', page, flags=re.S)
+    assert "Voix lointaine" in item
+
+
 def test_grid_json_in_the_issue_shape_is_read(tmp_path):
     """grid.json may omit session_id and the per-entry criterion/competence keys."""
     folder = write_session(tmp_path / "s")

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ModelError
-from ..types import Diarization, ModelInfo
+from ..types import Diarization, ModelInfo, SpeakerSegment
 from .exclusive import clean_exclusive, clip_to, exclusive_segments, fill_short_gaps
 from .stereo import diarize_channels, is_channel_split
 
@@ -61,6 +61,9 @@ class DiarizationOptions:
     short-window change point (0.5 s windows, within 1 s of the change).
     ``fill_gaps``: pauses shorter than this (s) between two turns of the same speaker, with nobody
     else speaking, stay inside the turn (as human references mark turns); model paths only.
+    ``distant_db``: with two speakers, a stretch more than this many dB below the quieter speaker's
+    level is another, distant voice: it goes to ``Diarization.distant`` instead of either speaker
+    (see :mod:`pipeline.diarize.level`); None keeps every stretch.
     """
 
     num_speakers: int | None = 2
@@ -68,10 +71,15 @@ class DiarizationOptions:
     recluster: bool = True
     refine_changes: bool = True
     fill_gaps: float = 0.8
+    distant_db: float | None = 12.0
 
     def __post_init__(self) -> None:
         if self.num_speakers is not None and self.num_speakers < 1:
             raise ValueError("DiarizationOptions.num_speakers must be at least 1, or None for auto")
+        if self.distant_db is not None and self.distant_db <= 0:
+            raise ValueError(
+                "DiarizationOptions.distant_db must be positive (dB), or None to keep every stretch"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +88,7 @@ class DiarizationOptions:
             "recluster": self.recluster,
             "refine_changes": self.refine_changes,
             "fill_gaps": self.fill_gaps,
+            "distant_db": self.distant_db,
         }
 
 
@@ -185,9 +194,17 @@ def diarize(
         )
         exclusive_view = clean_exclusive(relabelled)
     segments, exclusive_view = fill_short_gaps(segments, exclusive_view, options.fill_gaps)
+    distant: tuple[SpeakerSegment, ...] = ()
+    if two and options.distant_db is not None:
+        from .level import split_distant
+
+        segments, exclusive_view, distant = split_distant(
+            segments, exclusive_view, audio.mono, audio.info.sample_rate, options.distant_db
+        )
     return Diarization(
         segments=clip_to(segments, round(duration, 6)),
         exclusive=clip_to(exclusive_view, round(duration, 6)),
         method=diarizer.method,
         duration=round(duration, 6),
+        distant=clip_to(distant, round(duration, 6)),
     )

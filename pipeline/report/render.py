@@ -28,7 +28,7 @@ from ..errors import ConfigError, InputError, OutputError
 from ..fileio import atomic_write_json, atomic_write_text, read_json, sha256_file
 from ..provenance import make_provenance, provenance_record, sidecar_path
 from ..serialize import from_dict
-from ..types import Evidence, Grid, Measures, StepSpan, Tag, TagSet, Transcript, Turn
+from ..types import DISTANT_SPEAKER, Evidence, Grid, Measures, StepSpan, Tag, TagSet, Transcript, Turn
 from .labels import CRITERIA_ORDER, REPORTS_DIR, Labels, load_labels
 
 log = logging.getLogger(__name__)
@@ -314,6 +314,8 @@ def place_audio(
 
 
 def _turn_role(turn: Turn) -> str:
+    if turn.role is None and turn.speaker == DISTANT_SPEAKER:
+        return "distant"  # a voice set apart by diarization: its own lane and label
     return turn.role or f"speaker:{turn.speaker}"
 
 
@@ -896,7 +898,7 @@ def _transcript(ctx: _Ctx) -> str:
     for turn in d.transcript.turns:
         key = _turn_role(turn)
         cls = key if key in ("candidate", "client") else "other"
-        who = lab.role_label(turn.role, f"Locuteur {turn.speaker}")
+        who = lab.role_label(None if key.startswith("speaker:") else key, f"Locuteur {turn.speaker}")
         body = _highlight(turn, by_turn.get(turn.id, []), ctx, unplaced)
         items.append(
             f'<li class="turn role-{cls}" id="turn-{esc(turn.id)}" data-start="{_data_time(turn.start)}" data-end="{_data_time(turn.end)}">'
