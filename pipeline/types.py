@@ -199,9 +199,9 @@ class Word(_Serializable):
                 "Word.speaker must be set exactly when assignment is not 'none' "
                 f"(speaker={self.speaker!r}, assignment={self.assignment!r})"
             )
-        if (self.speaker == DISTANT_SPEAKER) != (self.assignment == "distant"):
+        if self.assignment == "distant" and self.speaker != DISTANT_SPEAKER:
             raise ValueError(
-                f"Word.speaker is {DISTANT_SPEAKER!r} exactly when assignment is 'distant' "
+                f"Word.speaker must be {DISTANT_SPEAKER!r} when assignment is 'distant' "
                 f"(speaker={self.speaker!r}, assignment={self.assignment!r})"
             )
 

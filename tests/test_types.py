@@ -28,6 +28,7 @@ from pipeline.types import (
         lambda: Word("a", 0.0, float("nan")),
         lambda: Word("a", 0.0, 1.0, speaker="S", assignment="none"),  # speaker without assignment
         lambda: Word("a", 0.0, 1.0, speaker=None, assignment="overlap"),  # assignment without speaker
+        lambda: Word("a", 0.0, 1.0, speaker="S", assignment="distant"),  # distant word, ordinary speaker
         lambda: Word("a", 0.0, 1.0, probability=1.5),
         lambda: Turn("t1", "S", 0.0, 1.0, "a", (Word("a", 0.5, 2.0),)),  # word outside its turn
         lambda: Transcript(turns=(Turn("t1", "S", 0, 1, "a"), Turn("t1", "S", 2, 3, "b"))),  # duplicate ids
