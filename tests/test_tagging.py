@@ -1872,3 +1872,113 @@ def test_discomfort_constructions_round11(tagger, text, discomfort):
 def test_adjustment_before_the_offer(tagger, client, seller, adjusted):
     tags = _tags(tagger, OBJECTION_CHAIN[:3] + [K(client), C(seller)])
     assert ("adjustment" in labels_in(tags, "u5")) is adjusted, labels_in(tags, "u5")
+
+
+# round 12 close
+# A reservation after a first closing question, then a payment plan the client takes up.
+_SOFT_CLOSE = DIALOGUE[:16] + [
+    C("Je vous propose la formule Atelier. On part là-dessus ?"),  # u17
+    K("Le prix me gêne encore, je dois payer tout d'un coup ?"),  # u18
+    C("Non, on peut étaler le paiement en trois fois sans frais."),  # u19
+]
+
+
+@pytest.mark.parametrize(
+    "client,closing",
+    [
+        # The client takes a point back and projects the purchase, without answering a request for the
+        # decision: the seller still asks for it.
+        ("En trois fois, d'accord, là ça passe. Et si on signe, vous l'installez avant mars ?", True),
+        ("Ah, en trois fois, ça me rassure. Et vous pourriez l'installer quand ?", True),
+    ],
+)
+def test_closing_question_after_a_point_taken_back(tagger, client, closing):
+    turns = _SOFT_CLOSE + [K(client), C("Oui, en février. Alors, on signe pour la formule Atelier ?")]
+    got = labels_in(_tags(tagger, turns), "u21")
+    assert ("closing_question" in got) is closing, got
+
+
+def test_no_second_closing_question_after_the_decision(tagger):
+    """The client's yes to the request for the decision closes it; the seller's next question schedules."""
+    turns = DIALOGUE[:18] + [
+        C("On part sur la formule Atelier, je vous prépare le bon de commande ?"),  # u19
+        K("Allez, on part là-dessus ! Et vous pourriez l'installer quand ?"),  # u20
+        C("La semaine prochaine. Alors, on signe pour la formule Atelier ?"),  # u21
+    ]
+    got = labels_in(_tags(tagger, turns), "u21")
+    assert "closing_question" not in got, got
+
+
+@pytest.mark.parametrize(
+    "text,closing",
+    [
+        # A decision cue in a condition, or in a statement the seller goes on after, asks nothing.
+        ("Si on valide avant Noël, je démarre le cinq janvier et vous êtes livrée en février.", False),
+        ("Vous validez ou pas, le GPS tient la ligne. En plus la console module la dose.", False),
+        # The same cue asked, or a day fixed together ("on dit mardi ?"), asks for the decision.
+        ("On valide avant Noël, pour une livraison en février ?", True),
+        ("On dit le mardi 12 mai à dix heures, à votre atelier ?", True),
+        ("Bon, on dit jeudi pour la signature ?", True),
+    ],
+)
+def test_closing_question_is_asked_not_stated(tagger, text, closing):
+    got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+    assert ("closing_question" in got) is closing, got
+
+
+@pytest.mark.parametrize(
+    "text,restated",
+    [
+        # After the client's greeting, "l'idée" / "vos besoins" set the agenda: nothing to restate yet.
+        (
+            "Alors l'idée, c'est de faire le point ensemble sur vos besoins, et ensuite je vous présente l'offre.",
+            False,
+        ),
+        ("Moi je suis là pour comprendre vos besoins, pas pour vous faire signer quoi que ce soit.", False),
+    ],
+)
+def test_no_need_reformulation_before_the_client_spoke_of_his_situation(tagger, text, restated):
+    turns = [
+        C("Bonjour Madame Roux, merci de me recevoir."),
+        K("Bonjour, entrez, je vous attendais."),
+        C(text),
+    ]
+    got = labels_in(_tags(tagger, turns), "u3")
+    assert ("need_reformulation" in got) is restated, got
+
+
+def test_summary_restates_needs_from_the_whole_discovery(tagger):
+    """A summary ("si je résume ce que vous me dites : …") links needs said long before."""
+    filler = [
+        (
+            C("Et vos fournisseurs, vous les avez depuis longtemps ?"),
+            K("Depuis dix ans, oui, ça se passe bien."),
+        ),
+        (C("Vous travaillez le samedi ?"), K("Le matin seulement, on ferme à midi.")),
+        (C("Et l'équipe, elle est stable ?"), K("Oui, les mêmes depuis des années.")),
+    ]
+    turns = DIALOGUE[:6] + [t for pair in filler * 3 for t in pair]
+    turns += [
+        C(
+            "Si je résume ce que vous me dites : retrouver vos pièces vite dans le stock, avec un outil simple "
+            "pour vos gars qui ne sont pas informaticiens. C'est ça ?"
+        )
+    ]
+    tags = _tags(tagger, turns)
+    last = f"u{len(turns)}"
+    got = [t for t in tags.tags if t.turn_id == last and t.label == "need_reformulation"]
+    assert got and got[0].links, labels_in(tags, last)
+
+
+@pytest.mark.parametrize(
+    "reply,restated",
+    [
+        # The client's topic taken up, then "donc, vous …": the situation said back.
+        ("Je note. Les pièces, donc, vous perdez du temps à les chercher dans le stock.", True),
+        # "donc" drawing the consequence of the offer, with no topic taken up, restates nothing.
+        ("Avec le scan, donc, on retrouve chaque pièce en deux secondes.", False),
+    ],
+)
+def test_need_restated_after_a_topic_and_donc(tagger, reply, restated):
+    got = labels_in(_tags(tagger, DIALOGUE[:4] + [C(reply)]), "u5")
+    assert ("need_reformulation" in got) is restated, got

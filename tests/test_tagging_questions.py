@@ -283,3 +283,26 @@ def test_declarative_without_qmark(nlp, rules, text, expected):
     if got.form is None and got.rule == "no_cue":
         got = rules.declarative(t)
     assert got.form == expected
+
+
+# round 12 close: after a concluding connective, only the gesture that concludes the sale is offered.
+OFFER_AFTER_CONNECTIVE = [
+    ("Bon alors, on réserve pour jeudi", "closed"),
+    ("Donc on vous inscrit pour le grand panier", "closed"),
+    ("Alors je vous prépare le bon de commande", "closed"),
+    ("Alors, on démarre", "closed"),
+    ("Alors je peux vous renseigner", "closed"),  # a short "je peux" + infinitive still offers
+    ("Alors, on équipe une trentaine d'entrepôts dans la région, donc", None),
+    ("Alors on oublie les épinards", None),
+    ("Alors je saisis tout ça et je vous imprime le contrat", None),
+    ("Donc on commence par la cuisine", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", OFFER_AFTER_CONNECTIVE)
+def test_offer_after_a_concluding_connective(nlp, rules, text, expected):
+    t = toks(list(nlp(text)))
+    got = rules.classify(t)
+    if got.form is None and got.rule == "no_cue":
+        got = rules.declarative(t)
+    assert got.form == expected, got

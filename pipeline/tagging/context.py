@@ -334,6 +334,33 @@ def _has_label(st: _State, turn: int, label: str) -> bool:
     return any(a.turn == turn and a.label == label for a in st.acts)
 
 
+def _soft_agreement(st: _State, cfg: Mapping[str, Any]) -> bool:
+    """The client's "agreement" only took a point back ("en trois fois, d'accord, là ça passe. Et si on
+    signe, le site serait prêt ?"): not an answer to a closing question, and the same turn resolves a
+    doubt or projects the purchase, so the decision is still to be asked for (a decision cue only:
+    after any agreement, a choice of dates schedules). Off with settings.yaml
+    closing_after_soft_agreement: false."""
+    if not cfg.get("closing_after_soft_agreement", True) or st.agreement_turn is None:
+        return False
+    soft = frozenset(cfg.get("soft_agreement_labels", ("doubt_resolved", "buying_signal")))
+    answered_close = any(
+        a.turn == st.agreement_turn - 1 and a.label == "closing_question" for a in st.acts
+    )  # "Allez, on part là-dessus ! … il ouvre le mercredi ?" answers the request: the decision
+    return not answered_close and any(a.turn == st.agreement_turn and a.label in soft for a in st.acts)
+
+
+def _closing_is_statement(s: Sent, ss: Sequence[Sent], cue: tuple[str, str | None, int, int, str]) -> bool:
+    """A decision cue in a sentence that asks nothing: without "?", a sentence the seller goes on
+    after ("…, brouillard ou pas, le GPS il s'en fiche. En plus …") explains, and a cue in a
+    condition ("si on valide avant Noël, je démarre le cinq") states what would follow."""
+    if "?" in s.text:
+        return False
+    if s.index != ss[-1].index:
+        return True
+    k = cue[2] - s.tok_start
+    return 0 < k <= len(s.toks) and s.toks[k - 1][0] in ("si", "s'")
+
+
 # --------------------------------------------------------------------------- client turns
 
 
@@ -756,11 +783,14 @@ def _candidate_turn(
         # who picks a date commits); after the agreement it only schedules.
         dates = [x for x in s.cues.get("next_step", []) if x[1] == "date"]
         alternative = s.qrule.startswith("alternative") or ("ou" in s.words and len(dates) >= 2)
+        decision_cue = c is not None
         if c is None and alternative and dates and cfg.get("closing_alternative_date", False):
             c = dates[0]
+        if c is not None and cfg.get("closing_statement_checks", True) and _closing_is_statement(s, ss, c):
+            c = None
         if (
             c is not None
-            and st.agreement_turn is None
+            and (st.agreement_turn is None or (decision_cue and _soft_agreement(st, cfg)))
             and not (open_obj is not None and s.cue("objection_probe") is not None)
             and st.share(ti) >= float(cfg.get("closing_min_share", 0.35))
         ):
@@ -958,6 +988,10 @@ def _candidate_turn(
             reformulated = True
             continue
         if reformulated or c_need is None or st.agreement_turn is not None:
+            continue
+        # The client's first turn answers the greeting: "alors l'idée, c'est de faire le point…" or
+        # "je suis là pour voir vos besoins" then sets the agenda, it has no situation to restate yet.
+        if st.client_turns < int(cfg.get("reformulation_min_client_turns", 2)):
             continue
         if s.qrule.startswith("alternative"):
             continue  # "vous aimeriez équiper les deux, ou un seul ?" asks, it does not restate
@@ -1837,11 +1871,14 @@ def _restated_need(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
 def _link_needs(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
     """The need(s) a reformulation restates: the most similar recent need, or several for a summary."""
     lookback = int(st.settings.get("reformulation_lookback", 12))
-    recent = [(a, ns) for a, ns in st.needs if ti - ns.turn <= lookback]
+    summary = any(w in s.text for w in ("résume", "récapitul", "résumer", "en résumé"))
+    # A summary of what the client said ("si je résume ce que vous me dites : …") gathers the needs of
+    # the whole discovery; "pour résumer notre offre : …" restates the seller's own terms.
+    whole = summary and s.second_person
+    recent = [(a, ns) for a, ns in st.needs if whole or ti - ns.turn <= lookback]
     scored = sorted(((sim.score(s, ns), a) for a, ns in recent), reverse=True)
     if not scored:
         return []
-    summary = any(w in s.text for w in ("résume", "récapitul", "résumer", "en résumé"))
     if summary:
         thr = float(st.settings.get("summary_link_similarity", 0.3))
         links = [a for v, a in scored if v >= thr]

@@ -130,6 +130,7 @@ class QuestionRules:
         self.offer_connectives = tuple(norm(x) for x in lex.get("offer_connectives", []))
         self.performative = s("performative_verbs")
         self.offer_max_words = int(lex.get("offer_max_words", 5))
+        self.offer_verbs = frozenset(norm(x) for x in lex.get("offer_verbs", []))
         self.final_comma_tags = s("tag_questions_after_comma_turn_final")
         self.checks = tuple(norm(x) for x in lex.get("declarative_checks", []))
         self.check_heads = tuple(norm(x) for x in lex.get("declarative_check_heads", []))
@@ -558,7 +559,10 @@ class QuestionRules:
             return False  # "…, je vous parlerai plutôt des carottes"
         if words[subj] == "j'" or tokens[j].lemma in {"avoir", "être"}:
             return False  # "j'ai …", "on a des clients", "on est fiers": statements or checks
-        if connective and len(content) <= self.decl_max_words:
+        # Only the concluding gesture is offered for the client to accept ("alors, on signe");
+        # "alors, on équipe trente entrepôts" describes what the company does.
+        gesture = not self.offer_verbs or bool({tokens[j].lemma, words[j]} & self.offer_verbs)
+        if connective and gesture and len(content) <= self.decl_max_words:
             return True
         modal = tokens[j].lemma in {"pouvoir"} and "Pres" in tokens[j].morph
         short = len(content) - content.index(subj) <= self.offer_max_words if subj in content else False
