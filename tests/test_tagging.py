@@ -1982,3 +1982,107 @@ def test_summary_restates_needs_from_the_whole_discovery(tagger):
 def test_need_restated_after_a_topic_and_donc(tagger, reply, restated):
     got = labels_in(_tags(tagger, DIALOGUE[:4] + [C(reply)]), "u5")
     assert ("need_reformulation" in got) is restated, got
+
+
+# ---------------------------------------------------------------- round 12 obj
+
+
+@pytest.mark.parametrize(
+    "text,objection",
+    [
+        # A formal hedge before a real reservation: the reservation counts.
+        ("Je ne voudrais pas vous contrarier, mais neuf cents euros, c'est au-dessus de notre budget.", True),
+        ("Je ne voudrais pas paraître difficile, mais c'est un peu cher.", True),
+        # A hedge before a request for details, a polite supposition: no reservation.
+        (
+            "Je ne voudrais pas vous contrarier, mais vous pourriez me dire ce qui est compris dans le prix ?",
+            False,
+        ),
+        ("Je ne voudrais pas vous vexer, mais est-ce que vous avez des références ?", False),
+        ("Il me semblerait normal que l'entretien soit compris.", False),
+        # Unsure of having understood: a request for an explanation, not a doubt about the offer.
+        (
+            "Je ne voudrais pas vous contrarier, mais je ne suis pas sûr d'avoir bien compris l'installation.",
+            False,
+        ),
+        ("Excusez-moi, je ne suis pas sûre d'avoir compris, les capteurs se mettent où ?", False),
+        ("Le tableau de bord… Bon. Je ne suis pas certain d'avoir saisi, mais passons.", False),
+        ("Je ne suis pas sûr que vos capteurs tiennent dans notre atelier, il fait très chaud.", True),
+        # Haggling demands negotiate; a figure with "on en reparle" (conventions.yaml) or a price cue objects.
+        ("Vous me faites un geste ?", False),
+        ("Et sur les neuf cents euros, vous pouvez pas faire un petit effort", False),
+        ("hm attendez et sur les neuf cents euros vous pouvez pas faire un petit effort", False),
+        ("Vous ne pourriez pas me faire un prix ?", False),
+        ("Neuf cents euros, c'est trop cher. Vous ne pouvez pas faire un effort ?", True),
+        ("Faites-moi sept cents et on en reparle.", True),
+    ],
+)
+def test_hedges_and_haggling_demands_round12(tagger, text, objection):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("objection" in got) is objection, got
+
+
+@pytest.mark.parametrize(
+    "seller,objection",
+    [
+        # The seller leaves the remark aside and takes leave: it blocked nothing.
+        ("Très bien. Au revoir, Monsieur Garnier.", False),
+        # Probed, restated or answered: a reservation the seller took up.
+        ("Qu'est-ce qui vous fait hésiter ?", True),
+        ("Vous avez besoin d'en parler avec votre associé avant de décider, c'est bien ça ?", True),
+        ("Je comprends. Le service se rembourse dès la première panne évitée, vous savez.", True),
+        # The talk ends on the remark: kept (conventions.yaml, reflechir).
+        (None, True),
+    ],
+)
+def test_objection_the_seller_leaves_aside_round12(tagger, seller, objection):
+    turns = OBJECTION_CHAIN[:7] + [K("Bon, je vais réfléchir.")] + ([C(seller)] if seller else [])
+    got = labels_in(_tags(tagger, turns), "u8")
+    assert ("objection" in got) is objection, got
+
+
+@pytest.mark.parametrize(
+    "question,answer,responds",
+    [
+        # Once answered, the seller's answers to the client's next questions are not objection responses.
+        (
+            "Et l'installation, elle prend combien de temps ?",
+            "En général, la pose se fait en deux jours, et la mise en service est incluse dans le prix.",
+            False,
+        ),
+        (
+            "Hm. Mais vous, vous êtes sûrs de vos capteurs ?",
+            "Justement, ils sont garantis cinq ans et vous pouvez arrêter à tout moment après trois mois.",
+            False,
+        ),
+    ],
+)
+def test_one_response_per_objection_round12(tagger, question, answer, responds):
+    turns = OBJECTION_CHAIN[:7] + [
+        K("Hm. Neuf cents euros, ça me paraît beaucoup."),  # u8
+        C("Justement, en évitant une seule panne par an, le service est remboursé, vous savez."),  # u9
+        K(question),  # u10
+        C(answer),  # u11
+    ]
+    tags = _tags(tagger, turns)
+    assert "objection_response" in labels_in(tags, "u9"), labels_in(tags, "u9")
+    assert ("objection_response" in labels_in(tags, "u11")) is responds, labels_in(tags, "u11")
+
+
+@pytest.mark.parametrize(
+    "gift,concession",
+    [
+        # The seller who gives says so in the first person.
+        ("Bon, je vous offre l'installation.", True),
+        ("On vous offre le premier mois.", True),
+        ("Je peux vous faire un geste, disons cent euros de remise.", True),
+        # A gift named without a giver recalls one made or describes the offer.
+        ("Avec la remise et l'installation offerte, c'est une très bonne affaire, vous savez.", False),
+        ("Le premier mois offert, c'est valable jusqu'à samedi seulement.", False),
+    ],
+)
+def test_concession_has_a_giver_round12(tagger, gift, concession):
+    turns = OBJECTION_CHAIN[:7] + [K("Hm. Neuf cents euros, ça me paraît beaucoup."), C(gift)]
+    assert ("concession" in labels_in(_tags(tagger, turns), "u9")) is concession, labels_in(
+        _tags(tagger, turns), "u9"
+    )

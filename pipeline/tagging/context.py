@@ -126,6 +126,7 @@ class _State:
         self.client_nouns: set[str] = set()
         self.candidate_nouns: set[str] = set()
         self.client_turns = 0  # client turns already walked
+        self.later_responses: set[int] = set()  # act indices of objection answers after the first one
 
     @property
     def phased(self) -> bool:
@@ -243,7 +244,10 @@ def run_context(
                     o.candidate_turns_since += 1
         if ss:
             prev_role, prev_sents = role, ss
-    return _settle_climate(_drop_objections_met_by_adjustment(st.acts, settings), settings)
+    acts = _without(st.acts, st.later_responses) if st.later_responses else st.acts
+    acts = _drop_objections_met_by_adjustment(acts, settings)
+    roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
+    return _settle_climate(_drop_unheard_objections(acts, roles, settings), settings)
 
 
 def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -268,6 +272,25 @@ def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, A
         if b.label in chain and b.links and all(x in drop for x in b.links):
             drop.add(j)
     return _without(acts, drop)
+
+
+def _drop_unheard_objections(
+    acts: list[Act], roles: list[str | None], settings: Mapping[str, Any]
+) -> list[Act]:
+    """A reservation blocks the sale, so the seller takes it up: restates it, probes it or answers it.
+    A client's remark that the seller's next turns all leave aside ("nous verrons pour la vitrerie plus
+    tard" -> the seller goes on with the offer; "je vais réfléchir" -> "je vous laisse ma carte") was
+    a passing word, not an objection: an objection that no act links to is dropped once a seller's turn
+    has followed it (settings.yaml objection_unheard_dropped). One the talk ends on is kept."""
+    if not settings.get("objection_unheard_dropped", False):
+        return acts
+    linked = {x for b in acts for x in b.links}
+    drop = {
+        i
+        for i, a in enumerate(acts)
+        if a.label == "objection" and i not in linked and any(r == "candidate" for r in roles[a.turn + 1 :])
+    }
+    return _without(acts, drop) if drop else acts
 
 
 def _without(acts: list[Act], drop: set[int]) -> list[Act]:
@@ -574,6 +597,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 continue  # "je dois en parler à mon DG, mais pour moi c'est oui": the reservation is conceded
             cues = s.cues.get("objection", [])
             strong = [x for x in cues if x[0] != "autre"]
+            if not strong and _says(s.words, cfg.get("objection_haggle_demand", ())):
+                continue  # "vous pouvez pas faire un petit effort ?": a haggling demand, not a reservation
             if s.form == "open" and not strong:
                 continue  # a client's open question is a request for information, unless it voices a reservation
             if c[0] != "model" and not strong and not (set(s.words) & _NEGATION):
@@ -1144,7 +1169,12 @@ def _candidate_turn(
         if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
             s = next((x for x in body if x.hit("objection_response")), body[0])
             c = s.hit("objection_response")
-            _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
+            a = _add(st, "objection_response", s, c[0] if c else "after_objection", 0.6, links=[open_obj.act])
+            # Once answered, what the seller says next mostly answers the client's new questions (delivery,
+            # options): the later "answers" are dropped at the end (settings.yaml objection_response_first_only),
+            # kept until then so that the walk reads the turn as objection handling, as before.
+            if open_obj.responded_turn is not None and cfg.get("objection_response_first_only", False):
+                st.later_responses.add(a)
             open_obj.responded_turn = ti
     # Once the seller has asked for the decision (a closing question in an earlier turn), what they say
     # next answers reservations or settles terms; new arguments belong to the presentation.
@@ -1353,6 +1383,12 @@ def _candidate_turn(
         ):
             continue  # a summary restates terms already given; a gift comes in negotiation
         if not gift:
+            continue
+        # "Avec la remise et la hotte offerte, c'est une bonne affaire", "le premier mois offert, c'est jusqu'à
+        # samedi": a gift named without a giver recalls one already made or describes the offer; the seller
+        # who gives says so ("je vous offre", "on vous fait") (settings.yaml concession_giver_words).
+        givers = frozenset(str(x) for x in cfg.get("concession_giver_words", ()))
+        if givers and not givers & set(s.words):
             continue
         if cfg.get("concession_before_agreement_only", False) and st.agreement_turn is not None:
             continue  # after the deal, a gift restates the terms or is an after-sale service
