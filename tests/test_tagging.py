@@ -2086,3 +2086,65 @@ def test_concession_has_a_giver_round12(tagger, gift, concession):
     assert ("concession" in labels_in(_tags(tagger, turns), "u9")) is concession, labels_in(
         _tags(tagger, turns), "u9"
     )
+
+
+# round 12 arg
+# ---------------------------------------------------------------- round 12: the candidate's argumentation
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # A term set out, then what it does, in the present: a translation.
+        ("Le capteur de pluie, c'est lui qui ferme les volets tout seul, vous n'avez plus à y penser.", True),
+        (
+            "Le double vitrage feuilleté, c'est ce qui empêche le bruit de la rue d'entrer dans la chambre.",
+            True,
+        ),
+        # No term set out: a person; in the past: a story.
+        ("C'est lui qui choisit la date avec vous.", False),
+        ("L'an dernier, c'est lui qui gérait tout le chantier.", False),
+        ("Chez un artisan de Lyon, c'est ce qui a fait la différence.", False),
+        ("Et votre fils, on le forme aussi, puisque c'est lui qui avait commandé.", False),
+    ],
+)
+def test_translation_by_a_term_taken_up_with_cest_lui_qui(tagger, text, expected):
+    tags = _tags(tagger, [K("Il me faut un ordinateur qui ne rame pas."), C(text)])
+    assert ("technical_translation" in labels_in(tags, "u2")) is expected, labels_in(tags, "u2")
+
+
+@pytest.mark.parametrize(
+    "seller,argued",
+    [
+        # Early in the talk, a turn that still asks about the situation restates the need; it argues nothing.
+        (
+            "Je comprends. Une panne sur la ligne d'emballage, ça désorganise toute l'équipe. Et qu'est-ce qui "
+            "serait important pour vous dans une solution ?",
+            False,
+        ),
+        (
+            "Je vois. Des pannes sans prévenir sur la ligne d'emballage, c'est le pire pour la production. Vous "
+            "avez combien de machines sur cette ligne ?",
+            False,
+        ),
+        (
+            "D'accord. Être prévenu avant que ça casse, surtout sur l'emballage. Et aujourd'hui, qui s'occupe "
+            "de la maintenance ?",
+            False,
+        ),
+        (
+            "Les pannes, c'est le souci de tout le monde en ce moment. Et vous travaillez en deux équipes ?",
+            False,
+        ),
+        # Without a question, the same moment can present the offer for the stated need.
+        (
+            "Pour la ligne d'emballage, nos capteurs suivent chaque moteur jour et nuit et signalent la moindre "
+            "vibration anormale.",
+            True,
+        ),
+    ],
+)
+def test_a_discovery_turn_that_asks_argues_nothing_without_a_benefit_phrase(tagger, seller, argued):
+    turns = OBJECTION_CHAIN[:4] + [C(seller)] + OBJECTION_CHAIN[4:]
+    got = labels_in(_tags(tagger, turns), "u5")
+    assert ("argument" in got) is argued, got

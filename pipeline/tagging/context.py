@@ -1214,6 +1214,12 @@ def _candidate_turn(
             if mode == "fresh_need" and in_handling
             else set()
         )
+        # A turn that still asks about the client's situation early in the talk ("des pannes sans prévenir,
+        # je vois. Vous avez combien de machines ?") restates and probes; it presents nothing yet:
+        # there, an argument needs its own benefit phrase (settings.yaml argument_question_turn_max_share).
+        asking_early = bool(questions) and st.share(ti) <= float(
+            cfg.get("argument_question_turn_max_share", -1.0)
+        )
         done = False
         # A presentation often answers two needs in one turn ("vos pistolets ne crachent plus… et on peut
         # parler à côté"): a further argument only for another need (settings.yaml max_arguments_per_turn).
@@ -1223,6 +1229,8 @@ def _candidate_turn(
             if c is None:
                 continue
             thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
+            if c[0] == "model" and asking_early:
+                continue
             best, score = _best_need(st, s, sim, thr)
             if answered_here and c[0] == "model" and cfg.get("second_argument_needs_cue", False):
                 continue  # the second argument of a turn needs its own benefit phrase
@@ -1233,7 +1241,10 @@ def _candidate_turn(
                 answered_here.append(best)
                 if len(answered_here) >= int(cfg.get("max_arguments_per_turn", 1)):
                     break
-        if not done and open_obj is None and not after_sale and prev_client:
+        # Taking up a need without a benefit phrase, in a turn that asks a question, is a restatement
+        # before the question ("les pannes, c'est le souci de tout le monde. Et vous travaillez en deux équipes ?").
+        nocue_ok = not (questions and cfg.get("argument_nocue_not_in_question_turn", False))
+        if not done and open_obj is None and not after_sale and prev_client and nocue_ok:
             # No benefit phrase, but the sentence takes up a need the client stated, in the
             # candidate's presentation ("pour vos appels du dimanche, il a un écran de 6,7 pouces").
             thr = float(cfg.get("argument_nocue_similarity", 0.5))
