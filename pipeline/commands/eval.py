@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
         metavar="REGEX",
         help=(
             "cross-validate by groups instead (implies --cv): sessions whose id gives the same match of REGEX "
-            "(its first group if any) are left out together, e.g. one author: --cv-group '(d\\d-[a-z])\\d+$'"
+            "(its first group if any) are left out together, e.g. one author: --cv-group '(d\\d+-[a-z])\\d+$'"
         ),
     )
     p.add_argument("--fib", metavar="DIR", help="also score question typing on UD French-FIB (.conll folder)")

@@ -578,6 +578,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     ):
         for s in ss:
             c = s.hit("objection")
+            if c is None and _says(s.words, cfg.get("objection_without_model", ())):
+                c = s.cue("objection")  # a documented convention (conventions.yaml), not the model's call
             if c is None or s.index <= resolved_at:
                 continue
             if (
