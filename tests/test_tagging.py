@@ -2148,3 +2148,57 @@ def test_a_discovery_turn_that_asks_argues_nothing_without_a_benefit_phrase(tagg
     turns = OBJECTION_CHAIN[:4] + [C(seller)] + OBJECTION_CHAIN[4:]
     got = labels_in(_tags(tagger, turns), "u5")
     assert ("argument" in got) is argued, got
+
+
+# round 13 lead
+# ---------------------------------------------------------------- round 13: the follow-up plan
+
+
+@pytest.mark.parametrize(
+    "text,count",
+    [
+        # A call announced "pour voir comment ça se passe" is an action, not a feedback question.
+        ("Et dans trois semaines je vous appelle pour voir comment ça se passe avec vos gars.", 1),
+        ("Je vous rappelle au bout de quinze jours pour savoir comment ça s'est passé.", 1),
+        # More ways to state the plan, one act per coordinated clause.
+        (
+            "Nous ferons un point avec vous à la fin du premier mois ; et en décembre, vous recevrez le bilan "
+            "de l'année.",
+            2,
+        ),
+        ("Je vous envoie le plan de l'atelier sous huit jours, et je viens au dépôt le lire avec vous.", 2),
+        # An open question on the client's opinion stays a question.
+        ("Comment ça s'est passé pour vous, cet échange ?", 0),
+    ],
+)
+def test_followup_plan_wordings(tagger, text, count):
+    tags = _tags(tagger, DIALOGUE[:20] + [C(text)])
+    assert sum(1 for t in tags.tags if t.turn_id == "u21" and t.label == "followup_action") == count
+
+
+@pytest.mark.parametrize(
+    "client,text,detailed",
+    [
+        # The sale's own paperwork and service, even named first by the client, are no detail of their life.
+        (
+            "D'accord. Et l'entretien, il se passe comment ?",
+            "Je vous rappelle dans un mois, et l'entretien, on le fait ensemble à l'atelier.",
+            False,
+        ),
+        (
+            "Oui, on signe. Il faudra une facture au nom de l'atelier.",
+            "Je vous envoie la facture demain, et je vous rappelle dans un mois.",
+            False,
+        ),
+        # The client's own people and problem are.
+        (
+            "Oui, c'est d'accord.",
+            "Je vous rappelle dans un mois pour voir si vos gars retrouvent leurs pièces plus vite.",
+            True,
+        ),
+    ],
+)
+def test_personalized_detail_is_not_the_paperwork(tagger, client, text, detailed):
+    turns = DIALOGUE[:20] + [K(client), C(text)]
+    got = labels_in(_tags(tagger, turns), "u22")
+    assert ("personalized_detail" in got) is detailed, got

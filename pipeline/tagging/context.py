@@ -1510,7 +1510,13 @@ def _candidate_turn(
             c = s.hit("followup_action")
             if any(a.sent == s.index and a.label == "next_step" for a in st.acts):
                 continue  # the contract or quote sent to close is the next step, not an after-sale action
-            if c is not None and s.cue("feedback_question") is not None:
+            # A feedback question is not an action, but a call announced "pour savoir comment ça se
+            # passe" is one (settings.yaml followup_feedback_skip_questions_only).
+            if (
+                c is not None
+                and s.cue("feedback_question") is not None
+                and (s.form is not None or not cfg.get("followup_feedback_skip_questions_only", False))
+            ):
                 continue
             if c is not None and n_follow < max_follow and s.form != "open":
                 # A plan often chains its actions in one sentence ("je viens faire le réglage, et je
@@ -1523,6 +1529,10 @@ def _candidate_turn(
         # "Début octobre, …", "le jour de la pose": a date the client named times the plan; it is
         # not a detail of the client's life taken up (settings.yaml detail_ignored_lemmas).
         time_words = frozenset(str(x) for x in cfg.get("detail_ignored_lemmas", ()))
+        # The sale's own paperwork and service steps ("le devis", "un SMS", "l'entretien") are not a
+        # detail of the client's life, even when the client named them first, unless they are the
+        # client's own ("votre facture") (detail_process_lemmas).
+        process = frozenset(str(x) for x in cfg.get("detail_process_lemmas", ()))
         busy = {
             a.sent
             for a in st.acts
@@ -1539,6 +1549,7 @@ def _candidate_turn(
                 n
                 for n in s.nouns
                 if n not in generic
+                and (n not in process or n in owned)
                 and (n not in time_words or n in owned)
                 and n in st.client_nouns
                 and n not in st.candidate_nouns
