@@ -2202,3 +2202,63 @@ def test_personalized_detail_is_not_the_paperwork(tagger, client, text, detailed
     turns = DIALOGUE[:20] + [K(client), C(text)]
     got = labels_in(_tags(tagger, turns), "u22")
     assert ("personalized_detail" in got) is detailed, got
+
+
+# round 13 client
+# ---------------------------------------------------------------- round 13: the client's signals
+
+# An uneasy client: three discomfort signs after the offer (irritation, not following, a repeat).
+UNEASY = OBJECTION_CHAIN[:7] + [
+    K("Attendez, vous parlez trop vite. J'ai rien compris à vos capteurs."),  # u8
+    C("Les capteurs mesurent les vibrations des moteurs et envoient une alerte sur votre téléphone."),  # u9
+    K("Je vous l'ai déjà dit, on n'a personne pour regarder un téléphone toute la journée."),  # u10
+    C("L'alerte arrive par SMS au responsable, il n'a rien à surveiller."),  # u11
+    K("Pff. Ça suffit, les SMS, on en reçoit déjà cinquante par jour."),  # u12
+    C("Nous avons aussi une offre de formation pour vos techniciens, à prix réduit ce mois-ci."),  # u13
+]
+
+
+@pytest.mark.parametrize(
+    "reply,comfort",
+    [
+        # In an uneasy interview, a thanks that closes a refusal, a relative named or a confidence is a
+        # formula or the setting of a reservation: no sign of ease.
+        ("Merci, je regarderai.", False),
+        ("Bon. Merci pour la brochure.", False),
+        ("Il faudra que je demande à ma fille, c'est elle qui gère les papiers.", False),
+        # Laughter and praise still show ease, whatever came before.
+        ("(rires) Vous ne lâchez jamais, vous.", True),
+        ("Ça, c'est une bonne idée.", True),
+    ],
+)
+def test_weak_comfort_signs_in_an_uneasy_interview(tagger, reply, comfort):
+    tags = _tags(tagger, UNEASY + [K(reply)])
+    assert sum(t.label == "discomfort_signal" for t in tags.tags) >= 3, [t.label for t in tags.tags]
+    assert ("comfort_signal" in labels_in(tags, "u14")) is comfort, labels_in(tags, "u14")
+
+
+def test_a_thanks_counts_as_ease_in_a_calm_interview(tagger):
+    # The same kind of thanks, where the client showed no unease: a sign of comfort (tags.md).
+    turns = OBJECTION_CHAIN[:7] + [K("Merci, c'est très clair.")]
+    assert "comfort_signal" in labels_in(_tags(tagger, turns), "u8")
+
+
+@pytest.mark.parametrize(
+    "agreement,signal",
+    [
+        # After a clear acceptance of the closing question, a practical question settles the sale made.
+        ("Banco, on part là-dessus.", False),
+        ("C'est d'accord, on y va.", False),
+        # Without a clear acceptance the same question is still a sign of intent to buy.
+        ("Je vais réfléchir.", True),
+    ],
+)
+def test_no_buying_signal_after_the_client_agreed(tagger, agreement, signal):
+    turns = OBJECTION_CHAIN[:14] + [
+        C("On part sur la formule Sérénité, je vous prépare le contrat ?"),  # u15
+        K(agreement),  # u16
+        C("Très bien. Je vous laisse la documentation."),  # u17
+        K("Et l'installation, ça prendrait combien de temps ?"),  # u18
+    ]
+    got = labels_in(_tags(tagger, turns), "u18")
+    assert ("buying_signal" in got) is signal, got

@@ -247,7 +247,8 @@ def run_context(
     acts = _without(st.acts, st.later_responses) if st.later_responses else st.acts
     acts = _drop_objections_met_by_adjustment(acts, settings)
     roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
-    return _settle_climate(_drop_unheard_objections(acts, roles, settings), settings)
+    acts = _settle_climate(_drop_unheard_objections(acts, roles, settings), settings)
+    return _uneasy_climate(acts, settings)
 
 
 def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -322,6 +323,30 @@ def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
     if drop is None:
         return acts
     return _without(acts, {i for i, a in enumerate(acts) if a.label == drop})
+
+
+def _uneasy_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """In an interview where the client showed unease often (at least ``climate_uneasy_min_discomfort``
+    discomfort signs, and no fewer than comfort signs), a thanks ("Nous avons déjà une cuisine, merci"),
+    a relative named ("il faudra que je demande à ma fille") or a confidence is a formula or the setting of
+    a reservation, not a sign of ease: comfort signs from the patterns ``climate_uneasy_weak_comfort``
+    (cues.yaml ids; ``model`` for the classifier alone) are dropped. Laughter and praise stay."""
+    least = int(settings.get("climate_uneasy_min_discomfort", 0) or 0)
+    weak = frozenset(settings.get("climate_uneasy_weak_comfort", ()))
+    if least <= 0 or not weak:
+        return acts
+    uneasy = sum(1 for a in acts if a.label == "discomfort_signal")
+    comfort = [i for i, a in enumerate(acts) if a.label == "comfort_signal"]
+    if uneasy < least or uneasy < len(comfort):
+        return acts
+    drop = {i for i in comfort if _pattern_id(acts[i].source) in weak}
+    return _without(acts, drop) if drop else acts
+
+
+def _pattern_id(source: str) -> str:
+    """The cues.yaml pattern id of a tag's source (``rule:comfort_signal/merci`` -> ``merci``), ``model``
+    for the classifier alone (``model:sentence_lr/comfort_signal``)."""
+    return "model" if source.startswith("model:") else source.rsplit("/", 1)[-1]
 
 
 def _add(st: _State, label: str, s: Sent, pattern: str, conf: float, **kw: Any) -> int:
@@ -659,7 +684,17 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # A turn that voices an objection ("et le chantier, ça dure combien ? la dernière fois…") is a
     # reservation, not an intent to buy.
     reserving = cfg.get("buying_signal_not_in_objection_turn", False) and _has_label(st, ti, "objection")
-    if (st.offer_made or st.share(ti) > 0.3) and not reserving:
+    # Once the client has agreed and the seller has asked to close ("On est d'accord. Et le chariot, vous
+    # le reprenez ?"), a practical question settles the sale already made: no longer a sign of intent to
+    # buy. (An earlier "oui" to a trial or a visit is no such agreement: the closing question has not come.)
+    settled = (
+        cfg.get("buying_signal_not_after_agreement", False)
+        and st.agreement_turn is not None
+        and ti > st.agreement_turn
+        and st.closing_asked
+        and any(a.label == "agreement" and a.source.endswith("/accord_net") for a in st.acts)
+    )
+    if (st.offer_made or st.share(ti) > 0.3) and not reserving and not settled:
         for s in ss:
             c = s.hit("buying_signal")
             if c is not None and "objection" not in s.cues:
