@@ -2262,3 +2262,103 @@ def test_no_buying_signal_after_the_client_agreed(tagger, agreement, signal):
     ]
     got = labels_in(_tags(tagger, turns), "u18")
     assert ("buying_signal" in got) is signal, got
+
+
+# round 13 cand
+# ---------------------------------------------------------------- round 13: the candidate's argumentation
+
+
+@pytest.mark.parametrize(
+    "client,seller,adjusted",
+    [
+        # The seller says he goes too fast: a change of pace, even when the client's turn shows no unease.
+        (
+            "C'est passionnant, tout ça, mais je dois récupérer mes enfants dans vingt minutes.",
+            "Oh pardon, je m'emballe. Je vais à l'essentiel : le service, c'est neuf cents euros par mois.",
+            True,
+        ),
+        (
+            "D'accord. Je n'ai pas tout compris, mais d'accord.",
+            "Pardon, je suis allé trop vite. Qu'est-ce qui compte le plus pour vous, au quotidien ?",
+            True,
+        ),
+        # Another way announced as such, without a "no" from the client.
+        (
+            "Quinze mille. Vingt, maximum.",
+            "Alors regardons autrement : on peut partir sur la formule de base seule, et ajouter les capteurs plus tard.",
+            True,
+        ),
+        (
+            "Mouais.",
+            "Plutôt que de vous raconter l'histoire des autres, je peux poser un enregistreur chez vous une "
+            "semaine, et vous aurez vos chiffres à vous.",
+            True,
+        ),
+        # "Plutôt que de" inside the sentence compares with the benefit; "dans ce cas" goes on with what was said.
+        (
+            "Et la ligne d'emballage, elle serait suivie aussi ?",
+            "Oui, vous êtes prévenu avant la panne plutôt que de courir après les pièces en urgence.",
+            False,
+        ),
+        (
+            "Non, ça ira. J'ai une réunion dans cinq minutes.",
+            "Parfait. Dans ce cas, je vous rappelle la semaine prochaine pour savoir si le devis vous convient.",
+            False,
+        ),
+        # Noticing that the client is ready, in a turn that asks for the decision: a buying signal taken up.
+        (
+            "Bon. Par contre, neuf cents, c'est toujours trop. Faites-moi huit cents et on en reparle.",
+            "Je sens que vous êtes prêt à avancer. Huit cents, si vous signez avant la fin du mois, on part là-dessus ?",
+            False,
+        ),
+        # The same noticing, then another option: a change of course.
+        (
+            "Neuf cents, ça me paraît beaucoup pour ce que c'est.",
+            "Je vois que le prix vous freine. Je vous propose plutôt la formule de base, sans l'astreinte de nuit.",
+            True,
+        ),
+    ],
+)
+def test_adjustment_constructions_round13(tagger, client, seller, adjusted):
+    tags = _tags(tagger, OBJECTION_CHAIN[:7] + [K(client), C(seller)])
+    assert ("adjustment" in labels_in(tags, "u9")) is adjusted, labels_in(tags, "u9")
+
+
+@pytest.mark.parametrize(
+    "text,example",
+    [
+        # "Concrètement" mostly says what a term means: an example only with a figure of the client's own.
+        ("Concrètement, le capteur envoie un SMS au technicien avant que le moteur lâche.", False),
+        ("Concrètement, le service tourne jour et nuit, même le week-end.", False),
+        (
+            "Concrètement, chez vous, avec deux pannes par an à quinze mille euros, ça fait trente mille "
+            "euros d'arrêts évités.",
+            True,
+        ),
+    ],
+)
+def test_concretement_is_an_example_only_in_the_clients_figures(tagger, text, example):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:6] + [C(text)]), "u7")
+    assert ("concrete_example" in got) is example, got
+
+
+@pytest.mark.parametrize(
+    "seller,responds",
+    [
+        # A turn that restates the reservation may answer it next.
+        (
+            "Vous avez peur que le montant pèse sur la trésorerie. Ça, c'est justement pour ça qu'on a "
+            "un paiement au mois, sans engagement après trois mois, et une seule panne évitée rembourse l'année.",
+            True,
+        ),
+        # A turn that probes it leaves the answer for later.
+        (
+            "Si je vous suis, c'est surtout le montant qui coince. C'est le total qui vous gêne, ou de payer "
+            "avant d'avoir vu un résultat ?",
+            False,
+        ),
+    ],
+)
+def test_answer_after_restating_the_objection_round13(tagger, seller, responds):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [C(seller)]), "u9")
+    assert ("objection_response" in got) is responds, got

@@ -1193,8 +1193,14 @@ def _candidate_turn(
             for a in st.acts
             if a.turn == ti and (a.label.endswith("reformulation") or a.label == "objection_probe")
         ]
-        if handled and not cfg.get("response_in_handling_turn", True):
-            body = []  # a turn that restates or probes the reservation leaves the answer for later
+        in_turn = cfg.get("response_in_handling_turn", True)
+        probed_in_turn = any(a.turn == ti and a.label == "objection_probe" for a in st.acts)
+        if handled and (not in_turn or (in_turn == "after_reformulation" and probed_in_turn)):
+            # A turn that probes the reservation leaves the answer for later; with "after_reformulation",
+            # one that only restates it may answer it next ("Vous avez peur que … Ça, c'est parce que …").
+            body = []
+        elif handled and in_turn == "after_reformulation":
+            body = [s for s in body if s.cue("objection_reformulation") is None]  # the restatement itself
         long_enough = int(cfg.get("min_words_response_after_probe", 10))
         body = [
             s
@@ -1267,6 +1273,10 @@ def _candidate_turn(
                 continue
             thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
             if c[0] == "model" and asking_early:
+                continue
+            # Inside objection handling the classifier alone mostly hears the answer to the objection (tags.md:
+            # an objection_response, not also an argument): there, an argument needs its benefit phrase.
+            if c[0] == "model" and in_handling and cfg.get("argument_in_handling_needs_cue", False):
                 continue
             best, score = _best_need(st, s, sim, thr)
             if answered_here and c[0] == "model" and cfg.get("second_argument_needs_cue", False):
@@ -1398,13 +1408,36 @@ def _candidate_turn(
             a.turn == prev_client[0].turn and a.label in ("objection", "discomfort_signal") for a in st.acts
         )
         early_ok = refused and any(x[0] in early for s in ss for x in s.cues.get("adjustment", []))
-        if (reacted or dropped) and not pleased and (st.offer_made or uneasy or early_ok):
+        # "Je sens que vous êtes prête à vous décider" in a turn that asks for the decision, acknowledges a
+        # buying signal or makes a gift takes note of the signal: no change of course (settings.yaml).
+        closing = frozenset(cfg.get("adjustment_not_in_closing_turn", ()))
+        concludes = bool(closing) and (
+            _has_label(st, ti, "closing_question")
+            or any(s.cue("buying_signal_ack") is not None for s in ss)
+            or any(x[0] == "geste" for s in ss for x in s.cues.get("concession", []))
+        )
+        # A question about the offer (buying signal: "il tombe à combien ?") is no satisfaction: it does not
+        # rule out another option the seller puts forward instead (settings.yaml).
+        if pleased and dropped and cfg.get("adjustment_drop_ignores_buying_signal", False):
+            pleased = any(
+                a.turn == prev_client[0].turn and a.label in ("doubt_resolved", "agreement") for a in st.acts
+            )
+        # "Je m'emballe", "je suis allé trop vite": the seller changes pace in answer to the client by saying
+        # so, whatever the client's turn shows (settings.yaml adjustment_self_correction_cues).
+        selfc = frozenset(cfg.get("adjustment_self_correction_cues", ()))
+        self_said = any(x[0] in selfc for s in ss for x in s.cues.get("adjustment", []))
+        gate = (reacted or dropped) and not pleased and (st.offer_made or uneasy or early_ok)
+        if gate or self_said:
             for s in ss:
                 cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
-                if not reacted:
-                    cues = [x for x in cues if x[0] in drop]
-                if not (st.offer_made or uneasy):
-                    cues = [x for x in cues if x[0] in early]
+                if concludes:
+                    cues = [x for x in cues if x[0] not in closing]
+                if not gate:
+                    cues = [x for x in cues if x[0] in selfc]
+                if not reacted and gate:
+                    cues = [x for x in cues if x[0] in drop or x[0] in selfc]
+                if not (st.offer_made or uneasy) and gate:
+                    cues = [x for x in cues if x[0] in early or x[0] in selfc]
                 # A bare apology ("Ah oui, pardon.") changes nothing by itself (settings.yaml).
                 short = s.n_words < int(cfg.get("adjustment_min_words", 0))
                 if cues and s.cue("adjustment") is not None and not s.form and not short:
