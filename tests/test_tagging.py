@@ -2362,3 +2362,61 @@ def test_concretement_is_an_example_only_in_the_clients_figures(tagger, text, ex
 def test_answer_after_restating_the_objection_round13(tagger, seller, responds):
     got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [C(seller)]), "u9")
     assert ("objection_response" in got) is responds, got
+
+
+# round 13 obj
+# ---------------------------------------------------------------- round 13: the client's objection
+
+
+@pytest.mark.parametrize(
+    "text,objection",
+    [
+        # The current equipment still does the job: no need to change.
+        ("Mais bon, l'ancien compresseur marche encore. On peut le faire réparer une fois de plus.", True),
+        (
+            "Vous savez, on fait nos plannings à la main depuis vingt ans sans logiciel, on n'a jamais eu "
+            "besoin de ça.",
+            True,
+        ),
+        # A bad experience with a past purchase or supplier.
+        (
+            "La dernière fois qu'on a signé pour ce genre de service, le prestataire a disparu au bout de six "
+            "mois.",
+            True,
+        ),
+        # A figure set against what the client pays or planned.
+        ("C'est cent euros de plus que ce que j'avais prévu, quand même.", True),
+        # Another offer seen elsewhere.
+        ("L'autre entreprise que nous avons reçue nous a proposé sept cents euros.", True),
+        # Refusing to sign anything that day (a bare "non, pas aujourd'hui" is not one: conventions.yaml).
+        ("Non. Je ne signe rien aujourd'hui.", True),
+        # Near misses of those constructions: praise of a long use, another day, an ad seen, a remark.
+        ("On travaille avec le même fournisseur depuis dix ans sans souci, d'ailleurs.", False),
+        ("L'autre jour, j'ai parlé de vous à mon voisin.", False),
+        ("Je l'ai vu à la télévision, votre publicité.", False),
+    ],
+)
+def test_objection_constructions_round13(tagger, text, objection):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(text)]), "u8")
+    assert ("objection" in got) is objection, got
+
+
+@pytest.mark.parametrize(
+    "reply,resolved",
+    [
+        # Relief after the offer, with no reservation found open: the client still takes a doubt back.
+        ("Bon, ça, ça me rassure.", True),
+        ("Bon, vu comme ça, je suis rassuré.", True),
+        # Reassuring the seller, or still not reassured: no doubt of the client's taken back.
+        ("Je vous rassure, on a déjà tout mesuré.", False),
+        ("Ma femme, elle n'est pas très rassurée, je vous le dis.", False),
+    ],
+)
+def test_relief_without_an_open_objection_round13(tagger, reply, resolved):
+    turns = OBJECTION_CHAIN[:7] + [
+        K("Et vos capteurs, ils supportent un atelier à quarante degrés en été ?"),
+        C("Oui, ils sont garantis jusqu'à soixante degrés, on en a chez un fondeur à Lyon depuis trois ans."),
+        K(reply),
+    ]
+    got = labels_in(_tags(tagger, turns), "u10")
+    assert ("doubt_resolved" in got) is resolved, got

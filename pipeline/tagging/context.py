@@ -555,6 +555,27 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             )
             if target is None:
                 break
+    elif (
+        cfg.get("doubt_relief_without_open_objection", False)
+        and st.offer_made
+        and st.agreement_turn is None
+        and not agreed_here
+        and st.share(ti) >= float(cfg.get("objection_min_turn_share", 0.12))
+    ):
+        # "Bon, ça, ça me rassure" with no reservation found open (missed, or raised long ago): the
+        # client still takes a doubt back. It goes to the latest objection not yet resolved, if any.
+        for s in ss:
+            c = s.hit("doubt_resolved")
+            if c is None or c[0] != "rassure" or "objection" in s.cues or s.form:
+                continue
+            if {"pas", "ne", "n'", "jamais"} & set(s.words) or (s.second_person and "rassure" in s.words):
+                continue  # "elle n'est pas très rassurée", "je vous rassure": no doubt of the client's taken back
+            old = next((o for o in reversed(st.objections) if not o.resolved), None)
+            _add(st, "doubt_resolved", s, c[0], 0.5, links=[old.act] if old is not None else [])
+            if old is not None:
+                old.resolved = True
+            resolved_at = s.index
+            break
 
     # Objections (one per turn), once the candidate has presented something.
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
@@ -601,12 +622,24 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and not agreed_here
         and not repeating
     ):
+        cue_min_p = cfg.get("objection_cue_min_p") or {}
         for s in ss:
             c = s.hit("objection")
-            if c is None and _says(s.words, cfg.get("objection_without_model", ())):
+            convention = _says(s.words, cfg.get("objection_without_model", ()))
+            if c is None and convention:
                 c = s.cue("objection")  # a documented convention (conventions.yaml), not the model's call
             if c is None or s.index <= resolved_at:
                 continue
+            kept = None
+            if cue_min_p and c[0] != "model" and not convention and "objection" in s.probs:
+                # Cue families that also voice plain worries, wishes or constraints ("j'ai peur que ça
+                # fasse triste", "je ne veux pas racheter", "pas besoin de passer en comité") count
+                # only when the classifier finds a reservation too (settings.yaml objection_cue_min_p).
+                p_obj = s.probs["objection"]
+                kept = [x for x in s.cues.get("objection", []) if p_obj >= float(cue_min_p.get(x[0], 0.0))]
+                if not kept:
+                    continue
+                c = kept[0]
             if (
                 answering
                 and new_markers
@@ -622,7 +655,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 continue  # "c'est beaucoup plus souple que ce que je croyais": relief, not a reservation
             if _accepted_after_but(s, c[2], cfg.get("objection_conceded_by", ())):
                 continue  # "je dois en parler à mon DG, mais pour moi c'est oui": the reservation is conceded
-            cues = s.cues.get("objection", [])
+            cues = kept if kept is not None else s.cues.get("objection", [])
             strong = [x for x in cues if x[0] != "autre"]
             if not strong and _says(s.words, cfg.get("objection_haggle_demand", ())):
                 continue  # "vous pouvez pas faire un petit effort ?": a haggling demand, not a reservation
@@ -1014,6 +1047,8 @@ def _candidate_turn(
             if not pool and cfg.get("restated_objection_skips_confirmations", False):
                 continue
             target = max(pool or prev_client, key=lambda x: (x.probs.get("objection", 0.0), x.n_words))
+            if target.probs.get("objection", 1.0) < float(cfg.get("restated_target_min_p", 0.0)):
+                continue  # "vous avez bien résumé", "pardon, je vous ai coupée": nothing the model reads as a reservation
             kind = next((x[1] for x in target.cues.get("objection", []) if x[1]), None) or "other"
             a = _add(
                 st,
