@@ -11,7 +11,20 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = [
     REPO / "models" / "corpus" / name
-    for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "heldout")
+    for name in (
+        "dev",
+        "dev2",
+        "dev3",
+        "dev4",
+        "dev5",
+        "dev6",
+        "dev7",
+        "dev8",
+        "dev9",
+        "dev10",
+        "dev11",
+        "heldout",
+    )
 ]
 
 
