@@ -725,7 +725,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and st.agreement_turn is not None
         and ti > st.agreement_turn
         and st.closing_asked
-        and any(a.label == "agreement" and a.source.endswith("/accord_net") for a in st.acts)
+        and any(a.label == "agreement" and _pattern_id(a.source) == "accord_net" for a in st.acts)
     )
     if (st.offer_made or st.share(ti) > 0.3) and not reserving and not settled:
         for s in ss:
@@ -1229,7 +1229,7 @@ def _candidate_turn(
             if a.turn == ti and (a.label.endswith("reformulation") or a.label == "objection_probe")
         ]
         in_turn = cfg.get("response_in_handling_turn", True)
-        probed_in_turn = any(a.turn == ti and a.label == "objection_probe" for a in st.acts)
+        probed_in_turn = _has_label(st, ti, "objection_probe")
         if handled and (not in_turn or (in_turn == "after_reformulation" and probed_in_turn)):
             # A turn that probes the reservation leaves the answer for later; with "after_reformulation",
             # one that only restates it may answer it next ("Vous avez peur que … Ça, c'est parce que …").
