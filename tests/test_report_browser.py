@@ -312,13 +312,22 @@ def test_report_in_headless_chromium(browser, report):
 
     page.screenshot(SHOTS / "rolegrid_report_top.png")
 
+    # Seeks are read where the player completes them ('seeked'): a step or an evidence item also starts
+    # playback, so polling currentTime could miss the window on a loaded machine.
+    page.js(
+        "window.__seeks = []; document.getElementById('rg-audio')"
+        ".addEventListener('seeked', e => window.__seeks.push(e.target.currentTime)); true"
+    )
+
+    def wait_for_seek(t: float, what: str) -> None:
+        page.wait_for(f"window.__seeks.some(x => Math.abs(x - {t}) < 1.0)", what=what)
+        page.js("window.__seeks = []; true")
+
     # clicking an evidence item seeks the audio there and plays
     target = "#crit-C4-2 button.ev"
     t = float(page.js(f"document.querySelector('{target}').dataset.time"))
     page.click(target)
-    page.wait_for(
-        f"Math.abs(document.getElementById('rg-audio').currentTime - {t}) < 1.0", what="seek to evidence"
-    )
+    wait_for_seek(t, "seek to evidence")
     assert page.js("document.getElementById('rg-audio').paused") is False
     # the turn being played is highlighted in the transcript
     page.wait_for("document.querySelector('#turn-t7.current') !== null", what="current turn highlighted")
@@ -329,19 +338,17 @@ def test_report_in_headless_chromium(browser, report):
     t2 = float(page.js(f"document.querySelector('{target2}').dataset.time"))
     page.js(f"document.querySelector('{target2}').focus()")
     page.press_enter()
-    page.wait_for(
-        f"Math.abs(document.getElementById('rg-audio').currentTime - {t2}) < 1.0", what="keyboard seek"
-    )
+    wait_for_seek(t2, "keyboard seek")
     page.js("document.getElementById('rg-audio').pause()")
 
     # a click on a step in the timeline seeks to its start
     page.click(".tl-steps button.step-3")
-    page.wait_for("Math.abs(document.getElementById('rg-audio').currentTime - 15.5) < 1.0", what="step seek")
+    wait_for_seek(15.5, "step seek")
     page.js("document.getElementById('rg-audio').pause()")
 
     # a click in a speaker lane seeks to that point of the session (0.25 of 47.4 s)
     page.click('.tl-track[data-lane="client"]', fx=0.25)
-    page.wait_for("Math.abs(document.getElementById('rg-audio').currentTime - 11.85) < 1.0", what="lane seek")
+    wait_for_seek(11.85, "lane seek")
     page.js("document.getElementById('rg-audio').pause()")
 
     page.screenshot(SHOTS / "rolegrid_report_full.png", full=True)
