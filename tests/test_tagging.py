@@ -2420,3 +2420,44 @@ def test_relief_without_an_open_objection_round13(tagger, reply, resolved):
     ]
     got = labels_in(_tags(tagger, turns), "u10")
     assert ("doubt_resolved" in got) is resolved, got
+
+
+# round 14 lead
+# ---------------------------------------------------------------- round 14: the request for the decision
+
+
+@pytest.mark.parametrize(
+    "text,closing",
+    [
+        # A short request for assent after an offer made in the same turn asks for the decision.
+        ("Je vous propose ceci : si vous signez avant le quinze, je vous offre la pose. Ça marche ?", True),
+        (
+            "Bon, je peux vous faire cinquante euros de remise, et je vous mets le support offert. Ça vous va ?",
+            True,
+        ),
+        ("Si vous partez sur deux ans, je vous offre le premier entretien. On est d'accord ?", True),
+        # Taking the order, working together, the subscription made now.
+        ("Alors je prends la commande ferme ?", True),
+        ("On peut donc envisager de travailler ensemble ?", True),
+        ("Donc, on fait la souscription ? Ça prend dix minutes.", True),
+        # The same assent asked for an explanation or a call, with no offer in the turn: no decision.
+        ("Je vous explique d'abord comment se passe l'installation, ça vous va ?", False),
+        ("Je vous rappelle jeudi pour en reparler. Ça vous va ?", False),
+        # An offer followed by more talk than assent ("ça marche comment ?"): no request for assent.
+        ("Je vous propose la formule complète. Le support, ça marche comment chez vous ?", False),
+    ],
+)
+def test_closing_question_asks_assent_to_an_offer_round14(tagger, text, closing):
+    got = labels_in(_tags(tagger, DIALOGUE[:18] + [C(text)]), "u19")
+    assert ("closing_question" in got) is closing, got
+
+
+def test_assent_after_the_agreement_only_schedules_round14(tagger):
+    # Once the client has agreed to buy, "ça vous va ?" after a proposed date fixes the slot.
+    turns = DIALOGUE[:18] + [
+        C("Alors, on part sur la formule Atelier ?"),
+        K("Oui, allez, on part là-dessus."),
+        C("Parfait. Je vous propose de passer mardi à dix heures pour l'installation. Ça vous va ?"),
+    ]
+    got = labels_in(_tags(tagger, turns), "u21")
+    assert "closing_question" not in got, got

@@ -409,6 +409,26 @@ def _closing_is_statement(s: Sent, ss: Sequence[Sent], cue: tuple[str, str | Non
     return 0 < k <= len(s.toks) and s.toks[k - 1][0] in ("si", "s'")
 
 
+def _consent_after_offer(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any]) -> bool:
+    """The turn ends on a short request for assent ("ça vous va ?", settings.yaml
+    closing_consent_phrases) after an offer made earlier in the same turn (closing_consent_offer_cues:
+    "si vous signez…", "je vous offre…"): the seller asks for the decision on that offer. A turn that
+    sums up the deal ("je récapitule : …, le premier panier offert. Ça vous va ?") confirms it instead."""
+    phrases = tuple(cfg.get("closing_consent_phrases", ()))
+    offers = tuple(cfg.get("closing_consent_offer_cues", ()))
+    if not phrases or not offers or s.index != ss[-1].index:
+        return False
+    if any(x.cue("agreement_summary") is not None for x in ss):
+        return False
+    text = s.text.lower().replace("’", "'").rstrip(" ?.!…\n\t")
+    end = next((p for p in phrases if text.endswith(p)), None)
+    if end is None:
+        return False
+    before = " ".join(x.text for x in ss if x.index < s.index).lower().replace("’", "'")
+    before += " " + text[: len(text) - len(end)]
+    return any(o in before for o in offers)
+
+
 # --------------------------------------------------------------------------- client turns
 
 
@@ -881,6 +901,8 @@ def _candidate_turn(
         decision_cue = c is not None
         if c is None and alternative and dates and cfg.get("closing_alternative_date", False):
             c = dates[0]
+        if c is None and _consent_after_offer(s, ss, cfg):
+            c = ("consent", None, s.tok_start, s.tok_end, s.text)
         if c is not None and cfg.get("closing_statement_checks", True) and _closing_is_statement(s, ss, c):
             c = None
         if (
