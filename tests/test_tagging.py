@@ -2461,3 +2461,90 @@ def test_assent_after_the_agreement_only_schedules_round14(tagger):
     ]
     got = labels_in(_tags(tagger, turns), "u21")
     assert "closing_question" not in got, got
+
+
+# round 14 obj
+# ---------------------------------------------------------------- round 14: the seller's reaction
+
+
+def _links_to(tags, turn_id: str, label: str) -> set[str]:
+    """Turn ids of the tags that the ``label`` tags of ``turn_id`` link to."""
+    by_id = {t.id: t for t in tags.tags}
+    return {by_id[x].turn_id for t in tags.tags if t.turn_id == turn_id and t.label == label for x in t.links}
+
+
+@pytest.mark.parametrize(
+    "client,seller,objection,act",
+    [
+        # A restatement with a marker that only restates a reservation: the client's new wording was one.
+        (
+            "Neuf cents euros. Pour des capteurs.",
+            "Je comprends. Vous trouvez que c'est beaucoup pour ce que ça fait, c'est ça ?",
+            True,
+            "objection_reformulation",
+        ),
+        # A question that digs for the cause of a worry said as a story about the team.
+        (
+            "Mes techniciens, ils vont le prendre comme un désaveu, vous savez.",
+            "Qu'est-ce qui vous fait penser qu'ils le vivraient comme ça ?",
+            True,
+            "objection_probe",
+        ),
+        # The seller asks a plain question: nothing tells that the remark was a reservation.
+        (
+            "Nos techniciens connaissent bien les machines, vous savez.",
+            "Et ils interviennent à combien sur une panne ?",
+            False,
+            None,
+        ),
+        # "Vous aviez prévu combien de temps ?" asks, it restates nothing.
+        (
+            "D'accord. Et ça s'installe en combien de temps ?",
+            "Vous aviez prévu combien de temps pour l'installation, au départ ?",
+            False,
+            None,
+        ),
+    ],
+)
+def test_reaction_reveals_objection_round14(tagger, client, seller, objection, act):
+    turns = OBJECTION_CHAIN[:7] + [K(client), C(seller)]
+    tags = _tags(tagger, turns)
+    assert ("objection" in labels_in(tags, "u8")) is objection, labels_in(tags, "u8")
+    if act is not None:
+        assert act in labels_in(tags, "u9"), labels_in(tags, "u9")
+        assert _links_to(tags, "u9", act) == {"u8"}
+
+
+def test_restatement_links_to_the_objection_just_voiced_round14(tagger):
+    """A second reservation restated right after it is voiced is a new objection; the restatement links to it,
+    not to the older one still open."""
+    turns = OBJECTION_CHAIN[:7] + [
+        K("Hm. Bon, neuf cents euros, ça me paraît beaucoup."),  # u8: objection
+        C("Une seule panne sur la ligne d'emballage vous coûte combien, à peu près ?"),  # u9: probe
+        K(
+            "Deux jours d'arrêt. Mais mes gars vont le prendre comme un désaveu, un boîtier qui les surveille."
+        ),
+        C("Vous craignez que votre équipe se sente surveillée, c'est bien ça ?"),  # u11
+    ]
+    tags = _tags(tagger, turns)
+    assert "objection" in labels_in(tags, "u10"), labels_in(tags, "u10")
+    assert _links_to(tags, "u11", "objection_reformulation") == {"u10"}
+
+
+@pytest.mark.parametrize(
+    "seller,response,probe",
+    [
+        # The seller contradicts the reservation at once: the answer is there, the question does not dig.
+        ("Non, non, c'est dans la moyenne du marché. Vous voulez voir les tarifs des autres ?", True, False),
+        ("Ah mais là vous avez de la qualité, hein.", True, False),
+        # A contradiction that still digs for the cause is a probe.
+        ("Mais qu'est-ce qui vous fait dire que c'est beaucoup ?", False, True),
+        # A turn cut off by the client answers nothing.
+        ("Non, ça c'est des...", False, False),
+    ],
+)
+def test_rebuttal_answers_the_objection_round14(tagger, seller, response, probe):
+    turns = OBJECTION_CHAIN[:7] + [K("Hm. Bon, neuf cents euros, ça me paraît beaucoup."), C(seller)]
+    got = labels_in(_tags(tagger, turns), "u9")
+    assert ("objection_response" in got) is response, got
+    assert ("objection_probe" in got) is probe, got

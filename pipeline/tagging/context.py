@@ -889,6 +889,20 @@ def _candidate_turn(
         None,
     )
     probe_window = int(cfg.get("objection_window", 3))
+    revealed = _reservation_revealed(st, ti, ss, questions, prev_client, open_obj)
+    if revealed is not None:
+        open_obj = revealed
+    # Round 14 (obj): a turn that opens by contradicting the reservation just voiced ("Non, non, c'est dans la
+    # moyenne", "Ah mais là vous avez de la qualité", "Mais non, ça va pas arriver") answers it: its questions
+    # do not probe it (unless they dig for the cause), the answer is there.
+    rebuts = (
+        open_obj is not None
+        and bool(prev_client)
+        and open_obj.turn == prev_client[0].turn
+        and open_obj.responded_turn is None
+        and bool(ss)
+        and _opens_with(ss[0], cfg.get("rebuttal_openers", ()))
+    )
 
     # Closing, feedback, probes: functions of questions.
     probed_here = False
@@ -962,6 +976,7 @@ def _candidate_turn(
             and (probe_cue is not None or s.hit("need_reformulation") is None)
             and (probe_cue is not None or not after_answer or not open_obj.probed)
             and not (restating and not open_obj.reformulated)
+            and not (rebuts and probe_cue is None and not _asks_which_cause(s, cfg))
         ):
             _add(
                 st,
@@ -1189,6 +1204,7 @@ def _candidate_turn(
         open_obj is not None
         and not probed_here
         and cfg.get("probe_declarative", False)
+        and not rebuts
         and ss
         and open_obj.responded_turn is None
         and open_obj.candidate_turns_since < probe_window
@@ -1236,7 +1252,10 @@ def _candidate_turn(
             s
             for s in ss
             if not s.form
-            and s.n_words >= int(cfg.get("min_words_response", 6))
+            and (
+                s.n_words >= int(cfg.get("min_words_response", 6))
+                or (rebuts and s.index == ss[0].index and not s.text.rstrip().endswith(("...", "…")))
+            )
             and s.index not in other
             and (
                 s.cue("closing_question") is None
@@ -1696,6 +1715,108 @@ def _candidate_turn(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _reservation_revealed(
+    st: _State,
+    ti: int,
+    ss: Sequence[Sent],
+    questions: Sequence[Sent],
+    prev_client: Sequence[Sent],
+    open_obj: _Objection | None,
+) -> _Objection | None:
+    """Round 14 (obj). The seller's reaction tells that the client's previous turn was a reservation, whatever
+    its wording ("Vingt-quatre mille euros. Pour de l'air." -> "Vous trouvez que c'est beaucoup…"; "mes gars
+    vont le prendre comme un désaveu" -> "qu'est-ce qui vous fait penser ça ?"): a restatement with a marker
+    that only restates a reservation ("vous craignez", "vous avez peur que", settings.yaml
+    reservation_only_markers), or a question that digs for the cause of a worry (settings.yaml
+    probe_reveals_objection_phrases), or a turn that opens by contradicting the client (settings.yaml
+    rebuttal_openers: "Non, non, ça se passe très bien") when the classifier reads a reservation there too
+    (rebuttal_reveals_min_p). That client turn gets the objection (the restatement and the probe then link to
+    it, not to an older reservation: a restatement follows the objection it restates). A digging question or a
+    rebuttal reveals one only when no objection is open or the open one has had its answer, and not when the
+    client was answering the seller's probe or restatement of it."""
+    cfg = st.settings
+    if not cfg.get("reaction_reveals_objection", False) or not prev_client or st.agreement_turn is not None:
+        return None
+    if any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts):
+        return None
+    if st.share(ti) < float(cfg.get("objection_min_turn_share", 0.12)):
+        return None
+    if not st.offer_made and cfg.get("objection_after_offer", True):
+        return None
+    # A restatement is said, or asked for confirmation ("…, c'est ça ?"); "vous aviez prévu combien ?" asks. It
+    # opens the seller's turn (after an acknowledgement at most): "Mais je vois que le contrat vous paraît un gros
+    # pas" after the seller's own answer sums up, it does not take up what the client just said.
+    lead = int(cfg.get("reaction_restate_max_words_before", 1000))
+    said = [sum(x.n_words for x in ss[:k]) for k in range(len(ss))]
+    restating = [
+        s
+        for k, s in enumerate(ss)
+        if s.second_person
+        and s.form != "open"
+        and s.cue("objection_reformulation") is not None
+        and said[k] <= lead
+    ]
+    restates = any(
+        any(x[4] in st.reservation_only for x in s.cues["objection_reformulation"]) for s in restating
+    )
+    digging = tuple(str(x) for x in cfg.get("probe_reveals_objection_phrases", ()))
+    digs = any(
+        "objection_probe" not in s.negatives and any(p in f" {s.text.lower()} " for p in digging)
+        for s in questions
+    )
+    # The client who answers the seller's restatement or probe of the open reservation details it: the next
+    # question digs into the same one.
+    answering = open_obj is not None and any(
+        a.turn < prev_client[0].turn
+        and a.turn >= prev_client[0].turn - 1
+        and a.label in ("objection_probe", "objection_reformulation")
+        for a in st.acts
+    )
+    fresh = not answering and (open_obj is None or open_obj.responded_turn is not None)
+    # A turn that opens by contradicting the client ("Non, non, ça se passe très bien", "Ah mais sur internet,
+    # vous savez…") answers a reservation, when the classifier reads one there too (a plain question of the
+    # client gets the same "non"): rebuttal_reveals_min_p.
+    rebut_p = float(cfg.get("rebuttal_reveals_min_p", 1.1))
+    rebuts = fresh and bool(ss) and _opens_with(ss[0], cfg.get("rebuttal_openers", ()))
+    if not restates and not (digs and fresh) and not rebuts:
+        return None
+    # The sentence the seller takes up: not one that confirms, takes a doubt back or asks to buy.
+    pool = [
+        x
+        for x in prev_client
+        if not any(k in x.cues for k in ("agreement", "buying_signal", "doubt_resolved"))
+    ]
+    target = max(pool, key=lambda x: (x.probs.get("objection", 0.0), x.n_words), default=None)
+    if target is None or target.probs.get("objection", 1.0) < float(cfg.get("reaction_reveals_min_p", 0.0)):
+        return None
+    if target.n_words < int(cfg.get("reaction_reveals_min_words", 0)):
+        return None  # "Hm." lets the seller go on: what is restated was said before
+    if not restates and not (digs and fresh) and target.probs.get("objection", 1.0) < rebut_p:
+        return None  # a rebuttal alone: the classifier must read a reservation too
+    kind = next((x[1] for x in target.cues.get("objection", []) if x[1]), None) or "other"
+    how = (
+        "revealed_by_restatement"
+        if restates
+        else "revealed_by_probe"
+        if digs and fresh
+        else "revealed_by_rebuttal"
+    )
+    a = _add(st, "objection", target, f"rule:objection/{how}", 0.5, attributes={"kind": kind})
+    obj = _Objection(act=a, turn=target.turn, sent=target)
+    st.objections.append(obj)
+    return obj
+
+
+def _opens_with(s: Sent, openers: Any) -> bool:
+    """The sentence opens (after a stage direction such as "(rires)" and punctuation) with one of ``openers``."""
+    start = 0
+    if s.toks and s.toks[0][0] in ("(", "["):
+        start = next((k + 1 for k, t in enumerate(s.toks) if t[0] in (")", "]")), 0)
+    words = [t[0] for t in s.toks[start:] if t[2] != "PUNCT" and t[0].strip()]
+    text = " ".join(words[:3])
+    return any(text == o or text.startswith(f"{o} ") for o in openers)
 
 
 def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, int, int, int]:
