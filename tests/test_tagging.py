@@ -2548,3 +2548,146 @@ def test_rebuttal_answers_the_objection_round14(tagger, seller, response, probe)
     got = labels_in(_tags(tagger, turns), "u9")
     assert ("objection_response" in got) is response, got
     assert ("objection_probe" in got) is probe, got
+
+
+# round 14 client
+# ---------------------------------------------------------------- round 14: the client's unease and ease
+
+# A discovery where the seller explains in jargon before any offer, then the client's reply.
+_JARGON = [
+    C("Bonjour Madame Roux, merci de me recevoir."),  # u1
+    K("Bonjour. Je voudrais un ordinateur pour mon fils, pour ses études de graphisme."),  # u2
+    C(
+        "Alors pour le graphisme, il faut seize gigas de RAM, une carte graphique dédiée, un écran cent pour cent "
+        "sRGB et un SSD d'au moins cinq cent douze gigas, idéalement un téraoctet."
+    ),  # u3
+]
+# Turns after the reply, so that the reply falls early in the interview (before any offer).
+_LATER = [
+    C("Et votre fils, il l'emporte au lycée tous les jours ?"),
+    K("Tous les jours, oui, dans son sac, avec le bus."),
+    C("D'accord. Et vous aviez un budget en tête ?"),
+    K("Autour de neuf cents euros, pas plus."),
+] * 3
+
+
+@pytest.mark.parametrize(
+    "prev,reply,uneasy",
+    [
+        # Not following the seller's jargon is unease even before the offer.
+        (None, "Alors là, vous m'avez perdue.", True),
+        (None, "Je vous avoue que ces termes ne me disent pas grand-chose.", True),
+        # A question about one term stays a question.
+        (None, "Et la RAM, c'est quoi exactement ?", False),
+        # Answering a question about one's own situation: the client's need, not unease.
+        (
+            C("Et qui s'occupe de brancher les appareils, chez vous ?"),
+            "Oh, moi les fils, j'y comprends rien.",
+            False,
+        ),
+    ],
+)
+def test_lost_in_jargon_before_the_offer_round14(tagger, prev, reply, uneasy):
+    turns = _JARGON + ([prev] if prev else []) + [K(reply)] + _LATER
+    got = labels_in(_tags(tagger, turns), f"u{len(_JARGON) + (2 if prev else 1)}")
+    assert ("discomfort_signal" in got) is uneasy, got
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        ("Vous allez un peu vite, là.", True),
+        ("Cela ne répond toutefois pas à ma question.", True),
+        ("Ils disaient tous ça, les autres vendeurs.", True),
+        ("Vous êtes bien sûr de vous, hein.", True),
+        ("Je vous vois venir avec vos réductions.", True),
+        # Near misses: an answered question, a question about the seller's certainty, praise of neighbours.
+        ("Bon, ça répond à ma question.", False),
+        ("Vous êtes sûr que ça tient dans notre local ?", False),
+        ("Mes voisins en sont tous contents, ils me l'ont dit.", False),
+    ],
+)
+def test_unease_constructions_round14(tagger, reply, uneasy):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:7] + [K(reply)]), "u8")
+    assert ("discomfort_signal" in got) is uneasy, got
+
+
+@pytest.mark.parametrize(
+    "reply,seller,uneasy",
+    [
+        # The seller apologises and takes back what he said: he saw the client's unease.
+        (
+            "Euh, d'accord. Je ne suis pas venue pour me faire faire la morale, hein.",
+            "Non non, pardon, c'était pas ce que je voulais dire. Et votre fils, il a quel âge ?",
+            True,
+        ),
+        # Asking to repeat is no repair; a laughing client teases at ease.
+        (
+            "Il l'emporte tous les jours au lycée, dans son sac.",
+            "Pardon, vous pouvez répéter ? Ça a coupé.",
+            False,
+        ),
+        (
+            "(rires) Mais vous allez vite, vous !",
+            "Pardon, je m'emballe. Et votre fils, il a quel âge ?",
+            False,
+        ),
+    ],
+)
+def test_repair_by_the_seller_shows_unease_round14(tagger, reply, seller, uneasy):
+    turns = _JARGON + [K(reply), C(seller)] + _LATER
+    got = labels_in(_tags(tagger, turns), "u4")
+    assert ("discomfort_signal" in got) is uneasy, got
+
+
+@pytest.mark.parametrize(
+    "reply,comfort,uneasy",
+    [
+        # Asked for feedback, the client who criticises and praises gives the feedback at ease.
+        ("Honnêtement ? Un peu trop de jargon au début. Mais après, c'était très clair, merci.", True, False),
+        # Criticism alone stays a sign of unease.
+        ("Honnêtement ? Beaucoup trop de jargon, je n'ai rien compris.", False, True),
+    ],
+)
+def test_feedback_answer_round14(tagger, reply, comfort, uneasy):
+    turns = OBJECTION_CHAIN[:17] + [
+        C("Avant de partir, qu'est-ce que vous avez pensé de notre échange, honnêtement ?"),
+        K(reply),
+    ]
+    got = labels_in(_tags(tagger, turns), f"u{len(turns)}")
+    assert ("comfort_signal" in got) is comfort and ("discomfort_signal" in got) is uneasy, got
+
+
+def test_laughter_in_a_need_turn_round14(tagger):
+    """Laughter is ease even in a sentence that names a relative as the setting of a need."""
+    turns = [
+        C("Bonjour Monsieur Martin, merci de me recevoir."),
+        K("Bonjour. On voudrait changer le ballon d'eau chaude."),
+        C("Et vous êtes combien à la maison ?"),
+        K(
+            "Cinq. Ma femme, moi et les trois enfants, et le matin c'est la guerre de la salle de bain (rires)."
+        ),
+    ] + _LATER
+    got = labels_in(_tags(tagger, turns), "u4")
+    assert "comfort_signal" in got, got
+
+
+@pytest.mark.parametrize(
+    "seller,restates",
+    [
+        # A verbless restatement the seller says he notes: a reformulation even in his own words.
+        ("Planifier l'arrêt au lieu de le subir, c'est noté. Et vous avez une échéance ?", True),
+        # A date or a figure noted is a fact, not a need restated.
+        ("Mardi matin, c'est noté. Et vous avez une échéance ?", False),
+    ],
+)
+def test_noted_echo_restates_round14(tagger, seller, restates):
+    turns = [
+        C("Bonjour Madame, merci de me recevoir."),
+        K("Bonjour. On cherche à gagner du temps à l'atelier."),
+        C("Et qu'est-ce qui vous fait perdre du temps aujourd'hui ?"),
+        K("Les pannes. Je veux choisir quand j'arrête une presse, pas qu'elle choisisse pour moi."),
+        C(seller),
+    ] + _LATER
+    got = labels_in(_tags(tagger, turns), "u5")
+    assert ("need_reformulation" in got) is restates, got

@@ -239,6 +239,8 @@ def run_context(
                 st.client_nouns.update(n for n in s.nouns if n not in generic)
         elif role == "candidate":
             _candidate_turn(st, ti, ss, prev_sents if prev_role == "client" else [], sim, rules, generic)
+            if prev_role == "client" and prev_sents:
+                _repair_shows_unease(st, ss, prev_sents)  # after the turn's own acts (adjustment is cand's)
             for o in st.objections:
                 if o.turn < ti:
                     o.candidate_turns_since += 1
@@ -717,12 +719,24 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and not any(x.form for x in prev_cand)
     ):
         discovery = False
-    if discovery and not _has_label(st, ti, "objection"):
+    # … unless, in discovery, another sentence of the turn says a need with a cue and a very sure
+    # classifier ("je ne veux pas leur casser les oreilles le dimanche", "il me faut quelqu'un qui vienne
+    # faire le branchement"): the reservation does not hide the need stated beside it.
+    objecting = _has_label(st, ti, "objection")
+    sure_p = float(cfg.get("need_in_objection_turn_min_p", 1.1))
+    if discovery and (not objecting or sure_p <= 1.0):
         found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
+        if objecting:
+            held = {a.sent for a in st.acts if a.turn == ti and a.label == "objection"}
+            found = [
+                (s, c)
+                for s, c in found
+                if c[0] != "model" and s.index not in held and s.probs.get("need", 0.0) >= sure_p
+            ]
         # An answer to the candidate's question in discovery tells the situation ("Ça met toute la nuit,
         # et des fois le matin elle est pas pleine"): the classifier alone needs less confidence there.
         answer_p = float(cfg.get("need_answer_model_min_p", 1.1))
-        if not found and prev_cand and any(x.form for x in prev_cand):
+        if not found and not objecting and prev_cand and any(x.form for x in prev_cand):
             pool = [s for s in ss if s.n_words >= 3 and "need" not in s.negatives]
             best = max(pool, key=lambda s: s.probs.get("need", 0.0), default=None)
             if best is not None and best.probs.get("need", 0.0) >= answer_p:
@@ -762,18 +776,40 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     laughing = any(x[0] == "rire" for t in ss for x in t.cues.get("comfort_signal", []))
     early_only = frozenset(cfg.get("discomfort_after_offer_only", ()))
     skip_discomfort = laughing or _has_label(st, ti, "doubt_resolved")  # "d'accord, ça me rassure" is relief
+    # Asked for his opinion of the interview ("qu'est-ce que vous avez pensé de l'échange ?"), the client who
+    # also praises or thanks ("un peu trop de jargon au début, mais le coup du samedi, c'est bien vu") gives
+    # the requested feedback at ease: the criticism is no sign of unease.
+    if (
+        cfg.get("feedback_answer_praise_outweighs_critique", False)
+        and prev_cand
+        and _has_label(st, prev_cand[0].turn, "feedback_question")
+        and any(x.hit("comfort_signal") is not None and "discomfort_signal" not in x.cues for x in ss)
+    ):
+        skip_discomfort = True
     reserving_turn = cfg.get("discomfort_not_in_objection_turn", False) and _has_label(st, ti, "objection")
     # A reproach aimed at the seller ("vous ne m'écoutez pas, là", "vous m'avez noyé avec vos sigles")
     # is unease even in a turn that voices a reservation.
     despite = frozenset(cfg.get("discomfort_despite_objection", ()))
     lukewarm = frozenset(cfg.get("discomfort_lukewarm_phrases", ()))
+    # Before the offer, not following what the seller has just explained ("vous m'avez perdue", "ces
+    # termes ne me disent pas grand-chose" after a run of jargon) is unease all the same: the client
+    # reacts to the seller's words, not to a question about his own situation. A question about one
+    # term ("c'est quoi, le RTK ?") stays a question.
+    min_expl = int(cfg.get("discomfort_explanation_min_words", 0) or 0)
+    explained = (
+        min_expl > 0
+        and bool(prev_cand)
+        and not any(x.form for x in prev_cand)
+        and sum(x.n_words for x in prev_cand) >= min_expl
+    )
     for s in ss if not skip_discomfort else []:
+        explained_here = explained and s.form != "open"
         if reserving_turn and not any(x[0] in despite for x in s.cues.get("discomfort_signal", [])):
             continue
         c = s.hit("discomfort_signal")
         if c is not None and c[0] != "model" and all(x[4] in lukewarm for x in s.cues["discomfort_signal"]):
             c = None  # "Mouais." alone is a lukewarm reply, most often before a reservation, not unease
-        if c is not None and not st.offer_made and c[0] != "model":
+        if c is not None and not st.offer_made and c[0] != "model" and not explained_here:
             c = next((x for x in s.cues["discomfort_signal"] if x[0] not in early_only), None)
         if c is not None:
             _add(st, "discomfort_signal", s, c[0], 0.6)
@@ -782,8 +818,11 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     in_need = frozenset(cfg.get("comfort_not_in_need_turn", ()))
     for s in ss if not uneasy else []:
         c = s.hit("comfort_signal")
-        if c is None and any(x[0] == "rire" for x in s.cues.get("comfort_signal", [])):
-            c = s.cues["comfort_signal"][0]  # laughter is a sign of ease whatever the classifier says
+        rire = next((x for x in s.cues.get("comfort_signal", []) if x[0] == "rire"), None)
+        # Laughter is a sign of ease whatever the classifier says, even in a sentence that names a relative
+        # as the setting of a need ("le matin c'est la guerre de la salle de bain (rires)").
+        if rire is not None and (c is None or c[0] in in_need):
+            c = rire
         if c is not None and c[0] == "confidence" and "objection" in s.cues:
             continue  # "je vais être honnête : on a déjà un fournisseur" prefaces a reservation
         if c is not None and c[0] in in_need and _has_label(st, ti, "need"):
@@ -1899,6 +1938,14 @@ def _verbless_echo(
     # A short tail after the last comma ("…, c'est noté", "…, en somme") does not count as the clause.
     commas = [i for i, t in enumerate(toks) if t[0] == ","]
     tail = toks[commas[-1] + 1 :] if commas else []
+    # "Planifier l'arrêt au lieu de le subir, c'est noté.", "Une seule intervention, pas de va-et-vient.
+    # Noté.": the candidate says he takes note of what he restates; the client's words need not recur.
+    noted_words = [str(w) for w in cfg.get("echo_noted_phrases", ())]
+    after = [x for x in ss if x.index == s.index + 1]
+    noted = bool(noted_words) and (
+        _says([t[0] for t in tail], noted_words)
+        or (bool(after) and after[0].n_words <= 3 and _says(list(after[0].words), noted_words))
+    )
     if (
         commas
         and len(tail) <= int(cfg.get("echo_max_tail_words", 3))
@@ -1922,6 +1969,8 @@ def _verbless_echo(
             break  # a finite verb in a relative clause leaves the echo verbless
         if pos == "AUX" or (pos == "VERB" and not (text == lemma or (k > 0 and toks[k - 1][2] == "AUX"))):
             return False
+    if noted:
+        return True
     thr = float(cfg.get("echo_min_similarity", 0.4))
     best = sim.closest(s, prev_client)
     shared = max(len(s.lemmas & c.lemmas) for c in prev_client)
@@ -2114,6 +2163,38 @@ def _accepted_after_but(s: Sent, start: int, yes_words: Any) -> bool:
     return (
         start - s.tok_start < k and _says(words[k + 1 :], yes_words) and not set(words[k + 1 :]) & _NEGATION
     )
+
+
+def _repair_shows_unease(st: _State, ss: Sequence[Sent], prev_client: Sequence[Sent]) -> None:
+    """The seller opens his turn by apologising and taking back what he did ("pardon, je vais trop vite",
+    "non non, pardon, c'était pas ce que je voulais dire", "pardon, vous avez raison"): he saw the
+    client's unease, whatever words the client used ("je ne suis pas venue pour me faire faire la
+    morale, hein"). The client's turn gets a discomfort sign (and loses a comfort sign other than
+    laughter) unless it already has one or laughs."""
+    cfg = st.settings
+    apologies = cfg.get("discomfort_repair_apologies", ())
+    repairs = cfg.get("discomfort_repair_phrases", ())
+    if not apologies or not repairs or not ss:
+        return
+    head: list[str] = []
+    for s in ss:
+        head.extend(s.words)
+        if len(head) >= int(cfg.get("discomfort_repair_max_words", 12)):
+            break
+    head = head[: int(cfg.get("discomfort_repair_max_words", 12))]
+    if not (_says(head, apologies) and _says(head, repairs)):
+        return
+    turn = prev_client[0].turn
+    if _has_label(st, turn, "discomfort_signal"):
+        return
+    if any(x[0] == "rire" for s in prev_client for x in s.cues.get("comfort_signal", [])):
+        return  # "(rires) mais vous allez vite, vous !": teasing at ease
+    target = max(prev_client, key=lambda x: (x.probs.get("discomfort_signal", 0.0), x.n_words))
+    # Dropped at the end of the walk with the later objection answers (act indices must stay put).
+    st.later_responses.update(
+        i for i, a in enumerate(st.acts) if a.turn == turn and a.label == "comfort_signal"
+    )
+    _add(st, "discomfort_signal", target, "rule:discomfort_signal/repaired_by_candidate", 0.5)
 
 
 def _says(words: Sequence[str], phrases: Any) -> bool:
