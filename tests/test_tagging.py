@@ -2691,3 +2691,158 @@ def test_noted_echo_restates_round14(tagger, seller, restates):
     ] + _LATER
     got = labels_in(_tags(tagger, turns), "u5")
     assert ("need_reformulation" in got) is restates, got
+
+
+# round 14 cand
+# ---------------------------------------------------------------- round 14: the candidate's argumentation
+
+# A bakery whose needs are stated, restated, and a first translated term (u7); the turn under test is u9,
+# and the talk goes on after it (the position in the talk matters to these rules).
+BAKERY = [
+    C("Bonjour Madame Roux, merci de me recevoir."),  # u1
+    K(
+        "Bonjour. Voilà, au fournil, le samedi matin, on n'arrive pas à sortir assez de fournées, et la "
+        "cuisson n'est pas homogène."
+    ),  # u2
+    C("Et ces fournées ratées, ça vous arrive souvent ?"),  # u3
+    K("Tous les samedis. Et je passe mes nuits à surveiller le four, je suis épuisée."),  # u4
+    C("Donc il vous faut plus de capacité le samedi, et une cuisson régulière sans surveiller."),  # u5
+    K("C'est exactement ça."),  # u6
+    C(
+        "Le four a une régulation par étage, c'est-à-dire que chaque étage chauffe seul : vous n'allumez que ce "
+        "qu'il vous faut."
+    ),  # u7
+    K("Ah, d'accord."),  # u8
+]
+BAKERY_TAIL = [
+    K("Hm hm."),
+    C("Et pour l'installation, on compte une journée."),
+    K("D'accord."),
+    C("Vous avez des questions ?"),
+    K("Non, ça va."),
+    C("Parfait."),
+    K("Bon."),
+    C("Très bien."),
+    K("Oui."),
+    C("Merci à vous."),
+    K("Au revoir."),
+]
+# u7 without a translation: the candidate has not translated any term yet.
+BAKERY_UNTRANSLATED = BAKERY[:6] + [
+    C("Le four a quatre étages et une sole en pierre, il tient dans votre fournil."),
+    K("Ah, d'accord."),
+]
+
+
+def _bakery(tagger, seller: str, start=BAKERY) -> set[str]:
+    return labels_in(_tags(tagger, start + [C(seller)] + BAKERY_TAIL), "u9")
+
+
+@pytest.mark.parametrize(
+    "seller,start,translated",
+    [
+        # A term posed, then what it does after ":" or "donc", in a turn's first sentence.
+        (
+            "La buée est programmable : chaque étage reçoit la bonne dose de vapeur au bon moment, votre grigne "
+            "s'ouvre bien sans surveiller.",
+            BAKERY,
+            True,
+        ),
+        (
+            "Les soles sont en pierre réfractaire : la chaleur arrive par-dessous, donc une cuisson homogène d'un "
+            "bout à l'autre.",
+            BAKERY,
+            True,
+        ),
+        # A spec list links nothing to an effect.
+        ("Il a quatre étages, deux mètres de large, une sole en pierre et un écran tactile.", BAKERY, False),
+        # Before any translated term, the classifier alone does not decide that the candidate translates (C2.3).
+        (
+            "La buée est programmable : chaque étage reçoit la bonne dose de vapeur au bon moment, votre grigne "
+            "s'ouvre bien sans surveiller.",
+            BAKERY_UNTRANSLATED,
+            False,
+        ),
+    ],
+)
+def test_translation_term_then_effect_opens_a_turn(tagger, seller, start, translated):
+    got = _bakery(tagger, seller, start)
+    assert ("technical_translation" in got) is translated, got
+
+
+@pytest.mark.parametrize(
+    "seller,argued",
+    [
+        # A customer story told while presenting, for a stated need: it illustrates a benefit.
+        (
+            "Par exemple, chez un boulanger de Vienne, le samedi, il sort douze fournées au lieu de huit, et il "
+            "dort pendant la cuisson.",
+            True,
+        ),
+        # A gift is negotiation: what the turn says of the offer sells the gift, not a benefit for a need.
+        (
+            "Et si vous signez aujourd'hui, je vous offre l'installation : ça vous permet d'avoir le four pour les "
+            "fêtes, et vous gagnez vos samedis.",
+            False,
+        ),
+        (
+            "Je vous offre la mise en service. Avec ce four, vous pourrez sortir toutes vos fournées du samedi.",
+            False,
+        ),
+    ],
+)
+def test_argument_from_example_and_not_with_a_gift(tagger, seller, argued):
+    got = _bakery(tagger, seller)
+    assert ("argument" in got) is argued, got
+
+
+@pytest.mark.parametrize(
+    "client,argued",
+    [
+        # Presenting for the stated needs, without a benefit phrase: the need is taken up.
+        ("Ah, d'accord.", True),
+        # The same sentence answering the client's practical question informs: no argument without a benefit phrase.
+        ("Et il faut combien de temps pour l'installer, votre four ?", False),
+    ],
+)
+def test_need_taken_up_not_in_answer_to_a_client_question(tagger, client, argued):
+    start = BAKERY[:7] + [K(client)]
+    got = _bakery(
+        tagger, "Ce four tient douze fournées le samedi, avec une cuisson régulière sur chaque étage.", start
+    )
+    assert ("argument" in got) is argued, got
+
+
+@pytest.mark.parametrize(
+    "words,price",
+    [
+        (["c'", "est", "vingt-neuf", "euros", "par", "semaine"], True),
+        (["23", "900", "€", "ht", "avec", "l'", "installation"], True),
+        (["il", "tient", "douze", "fournées", "le", "samedi"], False),  # a number, no price
+        (["les", "euros", "que", "vous", "perdez"], False),  # money, no figure
+    ],
+)
+def test_states_price(words, price):
+    from pipeline.tagging.context import Sent, _states_price
+    from pipeline.tagging.resources import load_resources
+
+    nums = {"vingt-neuf", "douze"}
+    toks = tuple((w, w, "NUM" if w in nums or w[0].isdigit() else "X") for w in words)
+    s = Sent(
+        0,
+        0,
+        "candidate",
+        0,
+        len(words),
+        0,
+        0,
+        " ".join(words),
+        len(words),
+        None,
+        "",
+        frozenset(),
+        frozenset(),
+        tuple(words),
+        toks=toks,
+    )
+    assert _states_price(s, load_resources().settings) is price

@@ -248,6 +248,7 @@ def run_context(
             prev_role, prev_sents = role, ss
     acts = _without(st.acts, st.later_responses) if st.later_responses else st.acts
     acts = _drop_objections_met_by_adjustment(acts, settings)
+    acts = _drop_arguments_in_gift_turns(acts, settings)
     roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
     acts = _settle_climate(_drop_unheard_objections(acts, roles, settings), settings)
     return _uneasy_climate(acts, settings)
@@ -306,6 +307,17 @@ def _without(acts: list[Act], drop: set[int]) -> list[Act]:
         a.links = [new_index[x] for x in a.links if x in new_index]
         out.append(a)
     return out
+
+
+def _drop_arguments_in_gift_turns(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """A turn that makes a concession negotiates: what it says of the offer ("vous démarrez l'hiver sans rien
+    acheter") sells the gift, not a benefit for a need (CV: 1 argument right in 14 such turns, every author).
+    With ``argument_not_in_concession_turn`` the arguments of those turns go."""
+    if not settings.get("argument_not_in_concession_turn", False):
+        return acts
+    gift_turns = {a.turn for a in acts if a.label == "concession"}
+    drop = {i for i, a in enumerate(acts) if a.label == "argument" and a.turn in gift_turns}
+    return _without(acts, drop) if drop else acts
 
 
 def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -1406,6 +1418,15 @@ def _candidate_turn(
         # Taking up a need without a benefit phrase, in a turn that asks a question, is a restatement
         # before the question ("les pannes, c'est le souci de tout le monde. Et vous travaillez en deux équipes ?").
         nocue_ok = not (questions and cfg.get("argument_nocue_not_in_question_turn", False))
+        # Answering the client's question ("et l'installation, ça prend combien de temps ?") informs; the
+        # answer takes up a need only with a benefit phrase. Late in the talk, the seller settles terms
+        # (settings.yaml argument_nocue_not_after_client_question, argument_nocue_max_share).
+        if cfg.get("argument_nocue_not_after_client_question", False) and any(
+            "?" in x.text or x.form is not None for x in prev_client
+        ):
+            nocue_ok = False
+        if st.share(ti) >= float(cfg.get("argument_nocue_max_share", 1.0)):
+            nocue_ok = False
         if not done and open_obj is None and not after_sale and prev_client and nocue_ok:
             # No benefit phrase, but the sentence takes up a need the client stated, in the
             # candidate's presentation ("pour vos appels du dimanche, il a un écran de 6,7 pouces").
@@ -1417,6 +1438,7 @@ def _candidate_turn(
                 for s in pool
                 if s.probs.get("argument", 0.0) >= p_min
                 and not (s.form and cfg.get("argument_nocue_not_question"))
+                and not _states_price(s, cfg)
             ]
             scored = [x for x in scored if x[1] is not None and x[2] >= thr and x[1] not in served]
             if scored:
@@ -1450,6 +1472,7 @@ def _candidate_turn(
         if c is not None and not s.form and s.n_words >= 5:
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
+            _argument_from_example(st, ti, ss, sim, closed_before)
             break
     restated = {a.sent for a in st.acts if a.turn == ti and a.label.endswith("reformulation")}
     for k, s in enumerate(ss):
@@ -1457,7 +1480,7 @@ def _candidate_turn(
         if c is None or s.form or s.index in restated:
             continue  # "autrement dit, vous …" restating the client is a reformulation
         # Something must come before the explanation: in the sentence, or the previous one.
-        if c[2] <= s.tok_start + 1 and k == 0:
+        if c[2] <= s.tok_start + 1 and k == 0 and not _term_then_effect(st, s, c, cfg):
             continue
         if c[0] != "model" and not _explains(s, c, cfg):
             continue
@@ -1475,12 +1498,14 @@ def _candidate_turn(
             st.needs
             and st.agreement_turn is None
             and not closed_before
+            and st.share(ti) < float(cfg.get("argument_from_translation_max_share", 1.0))
             and not _has_label(st, ti, "argument")
             and not any(a.turn == ti and a.label in handling for a in st.acts)
         ):
             floor = float(cfg.get("argument_from_translation_similarity", 1.0))
             best, score = _best_need(st, s, sim, floor)
-            if best is not None and score >= floor:
+            p_min = float(cfg.get("argument_from_translation_min_p", 0.0))
+            if best is not None and score >= floor and s.probs.get("argument", 1.0) >= p_min:
                 _add(st, "argument", s, "rule:argument/translated_benefit", 0.5, links=[best])
         n_translations = sum(1 for a in st.acts if a.turn == ti and a.label == "technical_translation")
         if n_translations >= int(cfg.get("max_translations_per_turn", 1)):
@@ -2117,6 +2142,81 @@ def _key_points(s: Sent) -> bool:
         "ans",
     }
     return s.has_digit or bool(keys & set(s.words)) or s.n_words >= 12
+
+
+def _argument_from_example(
+    st: _State, ti: int, ss: Sequence[Sent], sim: _Similarity, closed_before: bool
+) -> None:
+    """An example told while presenting the offer illustrates a benefit for a need the client stated
+    (tags.md: "an illustration … that illustrates an argument"): when the turn has no argument yet, its
+    sentence closest to a need is one (settings.yaml argument_from_example_similarity; not in objection
+    handling, where the answer is an objection_response, nor after ``argument_from_example_max_share``)."""
+    cfg = st.settings
+    floor = cfg.get("argument_from_example_similarity")
+    if floor is None or not st.needs or st.agreement_turn is not None or closed_before:
+        return
+    if st.share(ti) >= float(cfg.get("argument_from_example_max_share", 1.0)) or _has_label(
+        st, ti, "argument"
+    ):
+        return
+    handling = {"objection_response", "objection_reformulation", "objection_probe", "concession"}
+    if any(a.turn == ti and a.label in handling for a in st.acts):
+        return
+    min_words = int(cfg.get("min_words_argument", 6))
+    p_min = float(cfg.get("argument_from_example_min_p", 0.0))
+    scored = [
+        (s, *_best_need(st, s, sim, float(floor)))
+        for s in ss
+        if not s.form
+        and s.n_words >= min_words
+        and s.probs.get("argument", 1.0) >= p_min
+        and not _states_price(s, cfg)
+    ]
+    scored = [x for x in scored if x[1] is not None and x[2] >= float(floor)]
+    if scored:
+        s, best, score = max(scored, key=lambda x: x[2])
+        _add(
+            st,
+            "argument",
+            s,
+            "rule:argument/illustrated_benefit",
+            0.45,
+            links=_argument_links(st, s, sim, best, score),
+        )
+
+
+def _term_then_effect(
+    st: _State, s: Sent, c: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]
+) -> bool:
+    """A classifier-only translation that opens a turn names its term first, then links it to its effect
+    inside the sentence ("la buée est programmable : chaque étage reçoit…", "il a un sécheur intégré, donc
+    l'air arrive sec"): a link word of ``translation_model_first_sentence_links`` after the sentence's first
+    words, in the presentation (share of the talk below ``translation_model_first_sentence_max_share``)."""
+    links = frozenset(cfg.get("translation_model_first_sentence_links", ()))
+    if (
+        c[0] != "model"
+        or not links
+        or st.share(s.turn) >= float(cfg.get("translation_model_first_sentence_max_share", 1.0))
+    ):
+        return False
+    # The grid's C2.3 asks whether the candidate translates at all: this weaker evidence only adds to
+    # translations already heard in the session (settings.yaml translation_model_first_sentence_needs_prior).
+    if cfg.get("translation_model_first_sentence_needs_prior", False) and not any(
+        a.label == "technical_translation" for a in st.acts
+    ):
+        return False
+    cut = next((k for k, (t, _l, _p) in enumerate(s.toks) if k >= 2 and t in links), None)
+    # What follows the link says what the term does: a verb ("… : chaque étage reçoit …"), not a list.
+    return cut is not None and any(p in ("VERB", "AUX") for _t, _l, p in s.toks[cut + 1 :])
+
+
+def _states_price(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """The sentence gives a price ("c'est vingt-neuf euros par semaine", "23 900 € HT"): a number and a word
+    of ``argument_weak_price_words``. Without a benefit phrase, a price is no benefit for a need."""
+    words = frozenset(cfg.get("argument_weak_price_words", ()))
+    return bool(words & set(s.words)) and any(
+        pos == "NUM" or any(ch.isdigit() for ch in w) for w, _l, pos in s.toks
+    )
 
 
 def _illustrates(s: Sent, cfg: Mapping[str, Any]) -> bool:
