@@ -23,6 +23,7 @@ CORPORA = [
         "dev9",
         "dev10",
         "dev11",
+        "dev12",
         "heldout",
     )
 ]
