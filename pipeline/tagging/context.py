@@ -1441,16 +1441,7 @@ def _candidate_turn(
                 and not _states_price(s, cfg)
             ]
             scored = [x for x in scored if x[1] is not None and x[2] >= thr and x[1] not in served]
-            if scored:
-                s, best, _score = max(scored, key=lambda x: x[2])
-                _add(
-                    st,
-                    "argument",
-                    s,
-                    "rule:argument/need_taken_up",
-                    0.45,
-                    links=_argument_links(st, s, sim, best, _score),
-                )
+            if _add_closest_argument(st, scored, sim, "rule:argument/need_taken_up"):
                 st.offer_made = True
 
     # Examples, technical translations.
@@ -2173,16 +2164,19 @@ def _argument_from_example(
         and not _states_price(s, cfg)
     ]
     scored = [x for x in scored if x[1] is not None and x[2] >= float(floor)]
-    if scored:
-        s, best, score = max(scored, key=lambda x: x[2])
-        _add(
-            st,
-            "argument",
-            s,
-            "rule:argument/illustrated_benefit",
-            0.45,
-            links=_argument_links(st, s, sim, best, score),
-        )
+    _add_closest_argument(st, scored, sim, "rule:argument/illustrated_benefit")
+
+
+def _add_closest_argument(
+    st: _State, scored: Sequence[tuple[Sent, Any, float]], sim: _Similarity, source: str
+) -> bool:
+    """Tag as an argument the candidate sentence closest to a stated need (``scored``: sentence, need,
+    similarity, as :func:`_best_need` gives them); False when there is none."""
+    if not scored:
+        return False
+    s, best, score = max(scored, key=lambda x: x[2])
+    _add(st, "argument", s, source, 0.45, links=_argument_links(st, s, sim, best, score))
+    return True
 
 
 def _term_then_effect(
