@@ -126,7 +126,9 @@ class _State:
         self.client_nouns: set[str] = set()
         self.candidate_nouns: set[str] = set()
         self.client_turns = 0  # client turns already walked
-        self.later_responses: set[int] = set()  # act indices of objection answers after the first one
+        # Act indices dropped at the end of the walk (kept until then so the walk still reads them): later
+        # answers to an answered objection, comfort signs taken back by the seller's repair.
+        self.dropped_at_end: set[int] = set()
 
     @property
     def phased(self) -> bool:
@@ -246,7 +248,7 @@ def run_context(
                     o.candidate_turns_since += 1
         if ss:
             prev_role, prev_sents = role, ss
-    acts = _without(st.acts, st.later_responses) if st.later_responses else st.acts
+    acts = _without(st.acts, st.dropped_at_end) if st.dropped_at_end else st.acts
     acts = _drop_objections_met_by_adjustment(acts, settings)
     acts = _drop_arguments_in_gift_turns(acts, settings)
     roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
@@ -1344,7 +1346,7 @@ def _candidate_turn(
             # options): the later "answers" are dropped at the end (settings.yaml objection_response_first_only),
             # kept until then so that the walk reads the turn as objection handling, as before.
             if open_obj.responded_turn is not None and cfg.get("objection_response_first_only", False):
-                st.later_responses.add(a)
+                st.dropped_at_end.add(a)
             open_obj.responded_turn = ti
     # Once the seller has asked for the decision (a closing question in an earlier turn), what they say
     # next answers reservations or settles terms; new arguments belong to the presentation.
@@ -2270,12 +2272,8 @@ def _repair_shows_unease(st: _State, ss: Sequence[Sent], prev_client: Sequence[S
     repairs = cfg.get("discomfort_repair_phrases", ())
     if not apologies or not repairs or not ss:
         return
-    head: list[str] = []
-    for s in ss:
-        head.extend(s.words)
-        if len(head) >= int(cfg.get("discomfort_repair_max_words", 12)):
-            break
-    head = head[: int(cfg.get("discomfort_repair_max_words", 12))]
+    max_words = int(cfg.get("discomfort_repair_max_words", 12))
+    head = [w for s in ss for w in s.words][:max_words]
     if not (_says(head, apologies) and _says(head, repairs)):
         return
     turn = prev_client[0].turn
@@ -2284,8 +2282,8 @@ def _repair_shows_unease(st: _State, ss: Sequence[Sent], prev_client: Sequence[S
     if any(x[0] == "rire" for s in prev_client for x in s.cues.get("comfort_signal", [])):
         return  # "(rires) mais vous allez vite, vous !": teasing at ease
     target = max(prev_client, key=lambda x: (x.probs.get("discomfort_signal", 0.0), x.n_words))
-    # Dropped at the end of the walk with the later objection answers (act indices must stay put).
-    st.later_responses.update(
+    # Dropped at the end of the walk (act indices must stay put until then).
+    st.dropped_at_end.update(
         i for i, a in enumerate(st.acts) if a.turn == turn and a.label == "comfort_signal"
     )
     _add(st, "discomfort_signal", target, "rule:discomfort_signal/repaired_by_candidate", 0.5)
