@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 _SECOND_PERSON = frozenset(["vous", "votre", "vos", "vôtre", "-vous"])
 _WH_OPENERS = ("qu'", "que ", "comment", "quel")
 _NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
+#: Labels of the seller's objection handling: a turn that carries one answers a reservation.
+_HANDLING = frozenset({"objection_response", "objection_reformulation", "objection_probe", "concession"})
 
 
 @dataclass
@@ -436,11 +438,11 @@ def _consent_after_offer(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any]) ->
         return False
     if any(x.cue("agreement_summary") is not None for x in ss):
         return False
-    text = s.text.lower().replace("’", "'").rstrip(" ?.!…\n\t")
+    text = s.text.rstrip(" ?.!…\n\t")  # Sent.text is normalised already (lowercase, plain apostrophes)
     end = next((p for p in phrases if text.endswith(p)), None)
     if end is None:
         return False
-    before = " ".join(x.text for x in ss if x.index < s.index).lower().replace("’", "'")
+    before = " ".join(x.text for x in ss if x.index < s.index)
     before += " " + text[: len(text) - len(end)]
     return any(o in before for o in offers)
 
@@ -891,9 +893,7 @@ def _candidate_turn(
         turn_words = sum(s.n_words for s in ss)
         backchannel = turn_words <= int(cfg.get("backchannel_max_words", 4))
         # A stage direction before the words ("(rires) Je comprends.") does not move the start.
-        lead = 0
-        if ss[0].toks and ss[0].toks[0][0] in ("(", "["):
-            lead = next((k + 1 for k, t in enumerate(ss[0].toks) if t[0] in (")", "]")), 0)
+        lead = _stage_direction_end(ss[0])
         c = next(
             (
                 x
@@ -1374,8 +1374,7 @@ def _candidate_turn(
                 for x in s.cues.get(lab, [])
             )
         ]
-        handling = {"objection_response", "objection_reformulation", "objection_probe", "concession"}
-        in_handling = any(a.turn == ti and a.label in handling for a in st.acts)
+        in_handling = any(a.turn == ti and a.label in _HANDLING for a in st.acts)
         mode = cfg.get("argument_in_objection_handling", True)
         if not mode and in_handling:
             pool = []  # tags.md: inside objection handling the answer is an objection_response
@@ -1486,7 +1485,7 @@ def _candidate_turn(
         st.offer_made = True
         # What a specification changes for the client is a benefit: when it takes up a need the client
         # stated, it is also an argument (outside objection handling, where it answers the objection).
-        handling = {"objection_response", "objection_reformulation", "objection_probe"}
+        handling = _HANDLING - {"concession"}
         if (
             st.needs
             and st.agreement_turn is None
@@ -1820,8 +1819,7 @@ def _reservation_revealed(
     )
     digging = tuple(str(x) for x in cfg.get("probe_reveals_objection_phrases", ()))
     digs = any(
-        "objection_probe" not in s.negatives and any(p in f" {s.text.lower()} " for p in digging)
-        for s in questions
+        "objection_probe" not in s.negatives and any(p in f" {s.text} " for p in digging) for s in questions
     )
     # The client who answers the seller's restatement or probe of the open reservation details it: the next
     # question digs into the same one.
@@ -1868,12 +1866,17 @@ def _reservation_revealed(
 
 def _opens_with(s: Sent, openers: Any) -> bool:
     """The sentence opens (after a stage direction such as "(rires)" and punctuation) with one of ``openers``."""
-    start = 0
-    if s.toks and s.toks[0][0] in ("(", "["):
-        start = next((k + 1 for k, t in enumerate(s.toks) if t[0] in (")", "]")), 0)
-    words = [t[0] for t in s.toks[start:] if t[2] != "PUNCT" and t[0].strip()]
+    words = [t[0] for t in s.toks[_stage_direction_end(s) :] if t[2] != "PUNCT" and t[0].strip()]
     text = " ".join(words[:3])
     return any(text == o or text.startswith(f"{o} ") for o in openers)
+
+
+def _stage_direction_end(s: Sent) -> int:
+    """Index (in ``s.toks``) of the first token after a stage direction that opens the sentence
+    ("(rires) Je comprends." -> 3); 0 without one."""
+    if s.toks and s.toks[0][0] in ("(", "["):
+        return next((k + 1 for k, t in enumerate(s.toks) if t[0] in (")", "]")), 0)
+    return 0
 
 
 def _cue_span(s: Sent, c: tuple[str, str | None, int, int, str]) -> tuple[int, int, int, int]:
@@ -2152,8 +2155,7 @@ def _argument_from_example(
         st, ti, "argument"
     ):
         return
-    handling = {"objection_response", "objection_reformulation", "objection_probe", "concession"}
-    if any(a.turn == ti and a.label in handling for a in st.acts):
+    if any(a.turn == ti and a.label in _HANDLING for a in st.acts):
         return
     min_words = int(cfg.get("min_words_argument", 6))
     p_min = float(cfg.get("argument_from_example_min_p", 0.0))
