@@ -24,6 +24,7 @@ CORPORA = [
         "dev10",
         "dev11",
         "dev12",
+        "dev13",
         "heldout",
     )
 ]
