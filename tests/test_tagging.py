@@ -2846,3 +2846,189 @@ def test_states_price(words, price):
         toks=toks,
     )
     assert _states_price(s, load_resources().settings) is price
+
+
+# --------------------------------------------------------------------------- round 15 client
+
+GARAGE = [
+    C("Bonjour Monsieur Vidal, merci de me recevoir dans votre garage."),  # u1
+    K(
+        "Bonjour. Alors voilà : nos deux ponts élévateurs tombent en panne tous les mois, et les clients "
+        "attendent leur voiture trois jours de plus."
+    ),  # u2
+    C("Et ces pannes, qui s'en occupe aujourd'hui ?"),  # u3
+    K(
+        "Un dépanneur de Rodez, quand il peut. Ce que je voudrais, c'est ne plus faire attendre les clients, "
+        "et pouvoir prévoir l'entretien les jours creux."
+    ),  # u4
+]
+
+
+@pytest.mark.parametrize(
+    "seller,reply,restated",
+    [
+        # The client confirms: a correct restatement.
+        (
+            "Si je résume, vous voulez ne plus faire attendre vos clients et prévoir l'entretien.",
+            "Oui, c'est exactement ça.",
+            True,
+        ),
+        # The client corrects it at once: C1.3 counts only correct reformulations.
+        (
+            "Si je résume, vous voulez remplacer vos deux ponts par des neufs.",
+            "Non, c'est le contraire ! Je veux garder mes ponts, ils sont très bien.",
+            False,
+        ),
+        (
+            "Si je résume, vous voulez remplacer vos deux ponts par des neufs.",
+            "Euh, non, ce n'est pas du tout ce que j'ai dit. Je veux qu'ils soient entretenus.",
+            False,
+        ),
+        # "Non" that confirms a check for omissions is no correction.
+        (
+            "Si je résume, vous voulez ne plus faire attendre vos clients et prévoir l'entretien. J'ai oublié "
+            "quelque chose ?",
+            "Non, c'est complet.",
+            True,
+        ),
+    ],
+)
+def test_reformulation_rejected_by_the_client(tagger, seller, reply, restated):
+    got = labels_in(_tags(tagger, GARAGE + [C(seller), K(reply)] + BAKERY_TAIL), "u5")
+    assert ("need_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "seller,listening",
+    [
+        # The client's words taken up, then acknowledged: active listening.
+        ("Un dépanneur de Rodez, d'accord. Et il met combien de temps à venir ?", True),
+        ("Les jours creux, je note. Et vous avez combien de mécaniciens ?", True),
+        # The seller's own words before "d'accord" (the client never said "kilos"): no echo of the client.
+        ("Deux mille kilos, d'accord ? Et vous avez combien de mécaniciens ?", False),
+    ],
+)
+def test_echo_then_acknowledgement_is_active_listening(tagger, seller, listening):
+    got = labels_in(_tags(tagger, GARAGE + [C(seller), K("Quatre.")] + BAKERY_TAIL), "u5")
+    assert ("active_listening" in got) is listening, got
+
+
+@pytest.mark.parametrize(
+    "seller,restated",
+    [
+        # A summary that names the needs and lists them restates them, even without "vous".
+        (
+            "D'accord. Donc le besoin complet, c'est : moins de pannes, pas d'attente pour les clients, et "
+            "l'entretien les jours creux.",
+            True,
+        ),
+        # Naming "le besoin" without listing anything says a figure, not the client's needs.
+        ("D'accord. Donc le besoin en électricité, c'est trois kilowatts.", False),
+    ],
+)
+def test_summary_of_needs_is_a_reformulation(tagger, seller, restated):
+    got = labels_in(_tags(tagger, GARAGE + [C(seller), K("Voilà.")] + BAKERY_TAIL), "u5")
+    assert ("need_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "client,comfort",
+    [
+        # A relative named in a reservation frames it: no sign of ease.
+        (
+            "Neuf cents euros par mois ? C'est trop cher pour nous. Mon père s'est fait avoir comme ça avec son four.",
+            False,
+        ),
+        # The same kind of mention, spontaneous and pleased: a sign of ease.
+        ("Ma fille va adorer, elle est pâtissière, elle me parle de ces fours depuis des années.", True),
+    ],
+)
+def test_relative_named_in_a_reservation_is_no_comfort(tagger, client, comfort):
+    start = BAKERY[:6] + [
+        C("Le four a quatre étages et une sole en pierre. C'est neuf cents euros par mois, pose comprise.")
+    ]
+    got = labels_in(_tags(tagger, start + [K(client)] + BAKERY_TAIL), "u8")
+    assert ("comfort_signal" in got) is comfort, got
+
+
+@pytest.mark.parametrize(
+    "words,form,summary",
+    [
+        # The needs named in the first words, then listed: a summary of them.
+        (
+            [
+                "donc",
+                "le",
+                "besoin",
+                "complet",
+                ",",
+                "c'",
+                "est",
+                ":",
+                "zéro",
+                "arrêt",
+                ",",
+                "moins",
+                "de",
+                "bruit",
+            ],
+            None,
+            True,
+        ),
+        (
+            [
+                "bref",
+                ",",
+                "vos",
+                "besoins",
+                ",",
+                "moins",
+                "de",
+                "pannes",
+                ",",
+                "pas",
+                "d'",
+                "attente",
+                ",",
+                "et",
+                "un",
+                "prix",
+            ],
+            None,
+            True,
+        ),
+        # Named but nothing listed.
+        (["donc", "le", "besoin", "en", "électricité", ",", "c'", "est", "trois", "kilowatts"], None, False),
+        # Named too late in the sentence: the seller's own point.
+        (
+            ["et", "avec", "notre", "offre", "on", "couvre", "le", "besoin", ":", "pose", ",", "entretien"],
+            None,
+            False,
+        ),
+        # A question about the needs asks, it restates nothing.
+        (["et", "vos", "besoins", ",", "ce", "serait", "quoi", ",", "surtout", ",", "?"], "open", False),
+    ],
+)
+def test_needs_summary(words, form, summary):
+    from pipeline.tagging.context import Sent, _needs_summary
+    from pipeline.tagging.resources import load_resources
+
+    toks = tuple((w, w, "PUNCT" if w in (",", ":", "?") else "X") for w in words)
+    s = Sent(
+        0,
+        0,
+        "candidate",
+        0,
+        len(words),
+        0,
+        0,
+        " ".join(words),
+        len(words),
+        form,
+        "",
+        frozenset(),
+        frozenset(),
+        tuple(words),
+        toks=toks,
+    )
+    assert _needs_summary(s, load_resources().settings) is summary

@@ -254,7 +254,9 @@ def run_context(
     acts = _drop_objections_met_by_adjustment(acts, settings)
     acts = _drop_arguments_in_gift_turns(acts, settings)
     roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
-    acts = _settle_climate(_drop_unheard_objections(acts, roles, settings), settings)
+    acts = _drop_unheard_objections(acts, roles, settings)
+    acts = _settle_climate(_drop_framing_comfort(acts, settings), settings)
+    acts = _drop_rejected_reformulations(acts, by_turn, roles, settings)
     return _uneasy_climate(acts, settings)
 
 
@@ -299,6 +301,58 @@ def _drop_unheard_objections(
         if a.label == "objection" and i not in linked and any(r == "candidate" for r in roles[a.turn + 1 :])
     }
     return _without(acts, drop) if drop else acts
+
+
+def _drop_framing_comfort(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """A relative named or a confidence ("mon père s'est fait avoir comme ça", "je vais vous dire le fond de
+    ma pensée", "ça me rassure, je vous avoue") in a turn that voices a reservation, settles a doubt, agrees
+    or asks to buy frames that move; it is no sign of ease on its own (CV: 19 such signs, none right, ten authors).
+    Comfort signs from the patterns ``comfort_framing_patterns`` (cues.yaml ids) are dropped in a turn
+    that carries one of ``comfort_framing_labels``; laughter, thanks and praise stay."""
+    weak = frozenset(settings.get("comfort_framing_patterns", ()))
+    labels = frozenset(settings.get("comfort_framing_labels", ()))
+    if not weak or not labels:
+        return acts
+    framed = {a.turn for a in acts if a.label in labels}
+    drop = {
+        i
+        for i, a in enumerate(acts)
+        if a.label == "comfort_signal" and a.turn in framed and _pattern_id(a.source) in weak
+    }
+    return _without(acts, drop) if drop else acts
+
+
+def _drop_rejected_reformulations(
+    acts: list[Act],
+    by_turn: Mapping[int, Sequence[Sent]],
+    roles: list[str | None],
+    settings: Mapping[str, Any],
+) -> list[Act]:
+    """C1.3 counts correct reformulations: a restatement the client corrects at once ("Non, c'est le
+    contraire !", "ce n'est pas du tout ce que j'ai dit", "ce n'est pas ça la question") restated him
+    wrongly. The client's next turn, in its first ``reformulation_rejected_max_words`` words, says so with
+    one of ``reformulation_rejected_phrases``: the ``need_reformulation`` goes, with the need it created
+    from the client's words when nothing else links to that need. ("Non, c'est complet." after "j'ai
+    oublié quelque chose ?" confirms: only a correction counts.)"""
+    phrases = [str(x) for x in settings.get("reformulation_rejected_phrases", ())]
+    if not phrases:
+        return acts
+    most = int(settings.get("reformulation_rejected_max_words", 12))
+    drop: set[int] = set()
+    for i, a in enumerate(acts):
+        if a.label != "need_reformulation" or a.turn + 1 >= len(roles) or roles[a.turn + 1] != "client":
+            continue
+        words = [w for s in by_turn.get(a.turn + 1, ()) for w in s.words if w not in (",", ".", "!", "\n")]
+        if _says(words[:most], phrases):
+            drop.add(i)
+    if not drop:
+        return acts
+    linked_elsewhere = {x for j, b in enumerate(acts) if j not in drop for x in b.links}
+    for i in list(drop):
+        for x in acts[i].links:
+            if acts[x].source == "rule:need/restated_by_candidate" and x not in linked_elsewhere:
+                drop.add(x)
+    return _without(acts, drop)
 
 
 def _without(acts: list[Act], drop: set[int]) -> list[Act]:
@@ -902,6 +956,15 @@ def _candidate_turn(
             ),
             None,
         )
+        # "Sous surveillance, d'accord.", "Quarante degrés, ah oui quand même", "Août, noté." : the
+        # client's own words taken up, then acknowledged, during discovery (round 15).
+        if (
+            c is None
+            and not client_asked
+            and not client_agreed
+            and st.share(ti) <= float(cfg.get("active_listening_echo_max_share", 0.0))
+        ):
+            c = _echo_acknowledged(ss[0], prev_client, cfg)
         if c is not None and not client_asked and not client_agreed:
             _add(st, "active_listening", ss[0], c[0], 0.7, span=_cue_span(ss[0], c))
 
@@ -1047,6 +1110,9 @@ def _candidate_turn(
     # Reformulations (need or objection) and agreement summaries.
     reformulated = False
     sure = frozenset(cfg.get("reformulation_sure_markers", ()))
+    # Needs said a few turns before: a confirmed restatement may take up one of them (round 15).
+    back = int(cfg.get("echo_confirm_need_lookback", 0) or 0)
+    recent_needs = [ns for _a, ns in st.needs if ti - ns.turn <= back] if back > 0 else []
     for s in ss:
         # "Ce que j'entends, c'est que …" without a question mark restates; the form rules may read it
         # as an open question.
@@ -1066,15 +1132,25 @@ def _candidate_turn(
             # c'est que …" is a restating marker, not only "donc").
             rank = {k: i for i, k in enumerate(cfg.get("reformulation_marker_rank", ()))}
             c_need = min(s.cues["need_reformulation"], key=lambda x: (rank.get(x[0], len(rank)), x[2]))
+        # "Donc le besoin complet, c'est : zéro arrêt, moins de bruit, …": a summary of the client's needs,
+        # named as such and listed, restates them even without "vous" (round 15).
+        if (c_need is None or c_need[0] == "model") and _needs_summary(s, cfg):
+            c_need = ("marqueur", None, s.tok_start, s.tok_start, "")
         # "Un air sec pour la peinture." after the client said so: a verbless echo restates (the
         # classifier alone is not sure enough for a sentence without "vous").
         if (
             (c_need is None or c_need[0] == "model")
             and "need_reformulation" not in s.negatives
             and st.share(ti) <= float(cfg.get("echo_max_share", 0.5))
+            # Right after a reservation, the client's words taken up restate the reservation (round 15).
+            and not (
+                cfg.get("echo_not_after_objection", False)
+                and prev_client
+                and _has_label(st, prev_client[0].turn, "objection")
+            )
             and (
                 _verbless_echo(s, ss, prev_client, sim, cfg)
-                or _confirmed_restatement(s, ss, prev_client, sim, cfg)
+                or _confirmed_restatement(s, ss, prev_client, sim, cfg, needs=recent_needs)
             )
         ):
             c_need = ("echo", None, s.tok_start, s.tok_start, "")
@@ -1998,22 +2074,94 @@ def _verbless_echo(
     return best >= thr and shared >= int(cfg.get("echo_min_shared_lemmas", 2))
 
 
+def _needs_summary(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """The sentence names the client's needs in its first words (``reformulation_summary_heads``: "donc le
+    besoin complet, c'est :", "bref, les besoins :") and lists them (a colon, or at least two commas after
+    the head)."""
+    heads = [str(x) for x in cfg.get("reformulation_summary_heads", ())]
+    if not heads or s.form:
+        return False
+    words = [t[0] for t in s.toks if t[2] not in ("SPACE",)]
+    start = int(cfg.get("reformulation_summary_max_offset", 3))
+    for k in range(0, start + 1):
+        for h in heads:
+            n = len(h.replace("'", "' ").split())
+            if _says(words[k : k + n], [h]):
+                rest = words[k + n :]
+                return ":" in rest or rest.count(",") >= 2
+    return False
+
+
+def _echo_acknowledged(
+    s: Sent, prev_client: Sequence[Sent], cfg: Mapping[str, Any]
+) -> tuple[str, str | None, int, int, str] | None:
+    """The sentence opens with a short fragment of the client's last turn, then a comma and an
+    acknowledgement (``active_listening_echo_acks``): "Sous surveillance, d'accord.", "Trois jours
+    d'arrêt, d'accord.", "Dix-huit mille, je note." The fragment (at most ``active_listening_echo_max_words``
+    words) must be the client's words (every word of it but articles and prepositions)."""
+    acks = [str(x) for x in cfg.get("active_listening_echo_acks", ())]
+    if not acks or not prev_client:
+        return None
+    most = int(cfg.get("active_listening_echo_max_words", 6))
+    said = {w for x in prev_client for w in x.words}
+    light = {"DET", "ADP", "CCONJ"}
+    toks = s.toks
+    comma = next((k for k, t in enumerate(toks) if t[0] == ","), None)
+    if comma is None or comma == 0:
+        return None
+    frag = [t for t in toks[:comma] if t[2] not in ("PUNCT", "SPACE")]
+    content = [t for t in frag if t[2] not in light]
+    if not content or len(frag) > most or any(t[0] not in said for t in content):
+        return None
+    rest = [t[0] for t in toks[comma + 1 :] if t[2] not in ("PUNCT", "SPACE")]
+    for a in acks:
+        n = len(a.replace("'", "' ").split())
+        if _says(rest[:n], [a]):
+            end = s.tok_start + comma + 1 + n
+            return ("echo_accuse", None, s.tok_start, min(end, s.tok_end), s.text)
+    return None
+
+
 def _confirmed_restatement(
-    s: Sent, ss: Sequence[Sent], prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]
+    s: Sent,
+    ss: Sequence[Sent],
+    prev_client: Sequence[Sent],
+    sim: _Similarity,
+    cfg: Mapping[str, Any],
+    needs: Sequence[Sent] = (),
 ) -> bool:
     """A statement about the client that the candidate at once asks to confirm ("… il vous faut un
-    fournil où on ne cuit pas l'été. C'est bien ça ?"): it restates what the client said."""
-    if not cfg.get("reformulation_echo", False) or not prev_client or "?" in s.text or s.form:
+    fournil où on ne cuit pas l'été. C'est bien ça ?"): it restates what the client said. The tag may
+    end the same sentence ("vous perdez de la semence à cause des recouvrements, c'est ça ?"), and the
+    statement may take up a need said a few turns before rather than the last turn (``needs``)."""
+    if not cfg.get("reformulation_echo", False) or not prev_client:
+        return False
+    if s.qrule == "tag_question" and cfg.get("echo_confirm_same_sentence", False):
+        text = s.text.lower().strip(" ?!.…\n")
+        if not any(text.endswith(", " + t) for t in cfg.get("echo_confirm_tags", ())):
+            return False
+        if not s.second_person:
+            return False
+        return _restating_score(s, prev_client, sim, needs) >= float(
+            cfg.get("echo_confirm_min_similarity", 0.3)
+        )
+    if "?" in s.text or s.form:
         return False
     nxt = next((x for x in ss if x.index == s.index + 1), None)
     if nxt is None or "?" not in nxt.text or nxt.n_words > 4:
         return False
-    text = nxt.text.lower().strip(" ?!.…")
+    text = nxt.text.lower().strip(" ?!.…\n")
     if not any(text.endswith(t) for t in cfg.get("echo_confirm_tags", ())):
         return False
     if not (s.second_person or s.nouns):
         return False
-    return sim.closest(s, prev_client) >= float(cfg.get("echo_confirm_min_similarity", 0.3))
+    return _restating_score(s, prev_client, sim, needs) >= float(cfg.get("echo_confirm_min_similarity", 0.3))
+
+
+def _restating_score(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, needs: Sequence[Sent]) -> float:
+    """How closely ``s`` takes up the client: his last turn, or one of the recent ``needs``."""
+    best = sim.closest(s, prev_client)
+    return max(best, sim.closest(s, needs)) if needs else best
 
 
 def _asks_yes_or_no(s: Sent, cfg: Mapping[str, Any]) -> bool:
