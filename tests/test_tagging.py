@@ -3032,3 +3032,120 @@ def test_needs_summary(words, form, summary):
         toks=toks,
     )
     assert _needs_summary(s, load_resources().settings) is summary
+
+
+# round 15 cand
+# ---------------------------------------------------------------- round 15: the step, the lone translation
+
+# A sale near its close: needs, an offer, the decision asked for (u9); the client asks about timing (u10) and
+# the seller's answer is the turn under test (u11); the talk goes on after it.
+CLOSE = [
+    C("Bonjour Madame Roux, merci de me recevoir."),  # u1
+    K("Bonjour. Au fournil, le samedi matin, on n'arrive pas à sortir assez de fournées."),  # u2
+    C("Et ces fournées ratées, ça vous arrive souvent ?"),  # u3
+    K("Tous les samedis. Et je passe mes nuits à surveiller le four."),  # u4
+    C("Avec ce four, vous pourrez sortir toutes vos fournées du samedi sans le surveiller."),  # u5
+    K("Ah, d'accord. Et ça coûte combien ?"),  # u6
+    C("Il est à vingt-quatre mille euros, installation comprise."),  # u7
+    K("Bon. C'est un budget, mais ça se tient."),  # u8
+    C("On part sur ce modèle pour votre fournil ?"),  # u9
+    K("Il faut que je voie avec mon mari. Et vous pourriez l'installer dès la rentrée ?"),  # u10
+]
+CLOSE_TAIL = [
+    K("D'accord."),
+    C("Je vous envoie le bon de commande ce soir."),
+    K("Très bien."),
+    C("Merci à vous, au revoir."),
+    K("Au revoir."),
+]
+
+
+@pytest.mark.parametrize(
+    "seller,step",
+    [
+        # Yes to the client's question on timing: the answer informs, no step proposed.
+        ("Oui, on peut l'installer la première semaine de septembre.", False),
+        ("Bien sûr, on peut poser le four en septembre.", False),
+        # With a precise day, the same answer fixes the step.
+        ("Oui, on peut l'installer le lundi 2 septembre à huit heures.", True),
+        # The seller acting for the client sets the step, even without a figure.
+        ("Bien sûr, je vous réserve la première semaine de septembre.", True),
+        # Not opened by a yes: the seller proposes the date himself.
+        ("Je vous propose de l'installer la première semaine de septembre.", True),
+    ],
+)
+def test_yes_to_a_timing_question_is_not_the_step_round15(tagger, seller, step):
+    got = labels_in(_tags(tagger, CLOSE + [C(seller)] + CLOSE_TAIL), "u11")
+    assert ("next_step" in got) is step, got
+
+
+def _act(label: str, turn: int, source: str):
+    from pipeline.tagging.context import Act
+
+    return Act(label, turn, turn, 0, 1, 0, 1, source, 0.5)
+
+
+@pytest.mark.parametrize(
+    "sources,kept",
+    [
+        (["model:sentence_lr/technical_translation"], 0),  # the classifier alone, once in the session
+        (["rule:technical_translation/deux_points"], 0),  # a colon alone, once
+        (["rule:technical_translation/explication"], 1),  # "c'est-à-dire", once: the candidate translates
+        (["model:sentence_lr/technical_translation", "rule:technical_translation/deux_points"], 2),  # twice
+    ],
+)
+def test_lone_weak_translation_goes_round15(sources, kept):
+    from pipeline.tagging.context import _drop_lone_weak_translation
+    from pipeline.tagging.resources import load_resources
+
+    acts = [_act("argument", 0, "rule:argument/benefice")]
+    acts += [_act("technical_translation", k + 1, src) for k, src in enumerate(sources)]
+    settings = load_resources().settings
+    out = _drop_lone_weak_translation(acts, settings, 40)
+    assert sum(1 for a in out if a.label == "technical_translation") == kept
+    # An excerpt (fewer turns than a phased interview) keeps its translation.
+    few = _drop_lone_weak_translation(list(acts), settings, 4)
+    assert sum(1 for a in few if a.label == "technical_translation") == len(sources)
+    assert sum(1 for a in out if a.label == "argument") == 1
+
+
+# The bakery's talk drawn out with questions on the premises: a benefit said in the last part of the talk.
+BAKERY_LONG = BAKERY + [
+    turn
+    for k in range(6)
+    for turn in (
+        C(f"Et le fournil, il fait combien de mètres sur le côté numéro {k + 1} ?"),
+        K(f"À peu près {k + 3} mètres, je crois."),
+    )
+]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_no_argument_in_the_last_part_of_the_talk_round15(tagger, late):
+    seller = "Avec ce four, vous pourrez sortir toutes vos fournées du samedi sans surveiller la cuisson."
+    start, tail = (BAKERY_LONG, BAKERY_TAIL[:3]) if late else (BAKERY, BAKERY_TAIL)
+    turns = start + [C(seller)] + tail
+    got = labels_in(_tags(tagger, turns), f"u{len(start) + 1}")
+    assert ("argument" in got) is not late, got
+
+
+@pytest.mark.parametrize(
+    "seller,step",
+    [
+        # The action in one sentence, its precise date in the next: the step is proposed.
+        (
+            "On vient faire une démonstration dans votre fournil. Jeudi 12 à neuf heures, ça vous irait ?",
+            True,
+        ),
+        # No number: the date stays vague, no step.
+        ("On vient faire une démonstration dans votre fournil. Un de ces jours, ça vous irait ?", False),
+        # A deadline set as a condition is not the date of the step.
+        (
+            "On vient faire une démonstration dans votre fournil. Et si vous signez avant le 30 avril, la pose est offerte.",
+            False,
+        ),
+    ],
+)
+def test_precise_date_after_the_action_round15(tagger, seller, step):
+    got = labels_in(_tags(tagger, CLOSE + [C(seller)] + CLOSE_TAIL), "u11")
+    assert ("next_step" in got) is step, got

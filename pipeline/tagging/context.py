@@ -253,6 +253,7 @@ def run_context(
     acts = _without(st.acts, st.dropped_at_end) if st.dropped_at_end else st.acts
     acts = _drop_objections_met_by_adjustment(acts, settings)
     acts = _drop_arguments_in_gift_turns(acts, settings)
+    acts = _drop_lone_weak_translation(acts, settings, len(turns))
     roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
     acts = _drop_unheard_objections(acts, roles, settings)
     acts = _settle_climate(_drop_framing_comfort(acts, settings), settings)
@@ -376,6 +377,22 @@ def _drop_arguments_in_gift_turns(acts: list[Act], settings: Mapping[str, Any]) 
     gift_turns = {a.turn for a in acts if a.label == "concession"}
     drop = {i for i, a in enumerate(acts) if a.label == "argument" and a.turn in gift_turns}
     return _without(acts, drop) if drop else acts
+
+
+def _drop_lone_weak_translation(acts: list[Act], settings: Mapping[str, Any], n_turns: int) -> list[Act]:
+    """Round 15 (cand). C2.3 asks whether the candidate translates technical terms at all. A candidate who does
+    translates more than once, or at least once with an explaining phrase ("c'est-à-dire", "ça veut dire");
+    the only translation of a session heard by weak evidence alone (patterns ``translation_lone_weak_patterns``
+    of settings.yaml: the classifier alone, a colon) is mostly a spec or a remark of a candidate who never
+    translates ("Et le répéteur, c'est un amplificateur"): it goes. Only in a whole interview (at least
+    ``phase_min_turns`` turns): an excerpt says nothing of the candidate's habit."""
+    if n_turns < int(settings.get("phase_min_turns", 12)):
+        return acts
+    weak = frozenset(settings.get("translation_lone_weak_patterns", ()))
+    found = [i for i, a in enumerate(acts) if a.label == "technical_translation"]
+    if len(found) != 1 or _pattern_id(acts[found[0]].source) not in weak:
+        return acts
+    return _without(acts, set(found))
 
 
 def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -1578,6 +1595,12 @@ def _candidate_turn(
         n_translations = sum(1 for a in st.acts if a.turn == ti and a.label == "technical_translation")
         if n_translations >= int(cfg.get("max_translations_per_turn", 1)):
             break
+    # Round 15 (cand). In the last part of the talk the seller settles terms and plans the follow-up: what he
+    # says there presents no benefit for a need (settings.yaml argument_max_share). Dropped at the end of the
+    # walk, so that the walk still reads them (offer made, needs already answered). Only where the position
+    # in the transcript tells the phase (a whole interview, not an excerpt).
+    if st.phased and st.share(ti) > float(cfg.get("argument_max_share", 1.0)):
+        st.dropped_at_end.update(i for i, a in enumerate(st.acts) if a.turn == ti and a.label == "argument")
     if any(s.has_digit and ({"euros", "euro", "€"} & set(s.words)) for s in ss):
         st.offer_made = True  # a price was given: reservations can follow
     if any(s.n_words >= 12 and not s.form for s in ss) and st.share(ti) > float(
@@ -1726,13 +1749,31 @@ def _candidate_turn(
                 st.buying_signals.pop()
 
     # Next steps (to close) and follow-up actions (after sale); personalised details.
-    for s in ss:
+    for k_s, s in enumerate(ss):
         act_cue = s.cue("next_step")
         if act_cue is None:
             continue
         kinds = {x[1] for x in s.cues["next_step"]}
         has_action = any(x[0] in ("action", "document", "proposition") for x in s.cues["next_step"])
         has_strong = any(x[0] in ("action", "document") for x in s.cues["next_step"])
+        if not has_action and k_s > 0 and cfg.get("next_step_date_after_action", False):
+            # Round 15 (cand). The action said, its precise date follows in the next sentence ("on vient faire
+            # une démonstration sur vos parcelles. Jeudi 12 à neuf heures, ça vous irait ?").
+            before = ss[k_s - 1]
+            lead = [
+                x[0]
+                for x in before.cues.get("next_step", [])
+                if x[0] in ("action", "document", "proposition")
+            ]
+            if (
+                lead
+                and before.cue("next_step") is not None
+                and not any(a.sent == before.index and a.label == "next_step" for a in st.acts)
+                and _precise_date(s)
+                # "Et si la commande est signée avant le 30 avril, …": a deadline set as a condition.
+                and not _opens_with(s, ("si", "et si", "s'il", "et s'il"))
+            ):
+                has_action, has_strong = True, any(x in ("action", "document") for x in lead)
         if not has_action:
             continue
         # Sending or bringing the contract, quote or proposal closes the sale: a next step even
@@ -1772,6 +1813,8 @@ def _candidate_turn(
         # A visit, a delivery or an installation the candidate describes while presenting the offer
         # ("on livre le samedi") is proposed as the next step only once the decision was asked for.
         if not has_strong and not (st.closing_asked or st.agreement_turn is not None):
+            continue
+        if _answers_timing_question(s, prev_client, cfg):
             continue
         if (
             "date" in kinds
@@ -1945,6 +1988,39 @@ def _opens_with(s: Sent, openers: Any) -> bool:
     words = [t[0] for t in s.toks[_stage_direction_end(s) :] if t[2] != "PUNCT" and t[0].strip()]
     text = " ".join(words[:3])
     return any(text == o or text.startswith(f"{o} ") for o in openers)
+
+
+def _precise_date(s: Sent) -> bool:
+    """A date cue of the sentence holds or is followed by a number ("le 12", "14 h", "jeudi 12 à neuf heures")."""
+
+    def numeric(k: int) -> bool:
+        t = s.toks[k] if 0 <= k < len(s.toks) else None
+        return t is not None and (t[2] == "NUM" or any(ch.isdigit() for ch in t[0]))
+
+    return any(
+        any(numeric(k) for k in range(x[2] - s.tok_start, x[3] - s.tok_start + 3))
+        for x in s.cues.get("next_step", [])
+        if x[1] == "date"
+    )
+
+
+def _answers_timing_question(s: Sent, prev_client: Sequence[Sent], cfg: Mapping[str, Any]) -> bool:
+    """Round 15 (cand). The seller says yes to the client's question about timing ("vous pourriez démarrer
+    dès la rentrée ?" -> "Oui, on peut poser les capteurs la première semaine de septembre"): the answer
+    informs; it proposes the step only with a precise day or hour ("Oui, on peut démarrer le lundi 2 juin").
+    The sentence opens with one of ``next_step_answer_openers`` (settings.yaml) after a client question, no
+    action of it is the seller's own for the client ("je vous …"), and no date cue of it holds or is followed
+    by a number."""
+    openers = cfg.get("next_step_answer_openers", ())
+    if not openers or not prev_client or not _opens_with(s, openers):
+        return False
+    if not any("?" in x.text or x.form is not None for x in prev_client):
+        return False
+    # "Bien sûr, je vous inscris tout de suite": the seller acts for the client, which sets the step.
+    if any(x[4].lower().startswith(("je vous", "je te")) for x in s.cues.get("next_step", [])):
+        return False
+    # "le 12", "14 h", "mardi 24", "mercredi prochain, le 12": a number in or right after a date cue.
+    return not _precise_date(s)
 
 
 def _stage_direction_end(s: Sent) -> int:
