@@ -3149,3 +3149,114 @@ def test_no_argument_in_the_last_part_of_the_talk_round15(tagger, late):
 def test_precise_date_after_the_action_round15(tagger, seller, step):
     got = labels_in(_tags(tagger, CLOSE + [C(seller)] + CLOSE_TAIL), "u11")
     assert ("next_step" in got) is step, got
+
+
+# round 15 rel
+# ---------------------------------------------------------------- round 15: the relationship and the follow-up
+
+
+@pytest.mark.parametrize(
+    "seller,rapport",
+    [
+        # Mid-talk, empathy answers the client's worry: no rapport (settings.yaml rapport_soft_*).
+        ("Je comprends tout à fait, les samedis sont longs. Le four a quatre étages.", False),
+        ("Vous avez raison, c'est normal. Le four a quatre étages.", False),
+        # A thanks is a gesture wherever it comes.
+        ("Merci de me le dire. Le four a quatre étages.", True),
+    ],
+)
+def test_rapport_empathy_mid_talk(tagger, seller, rapport):
+    got = _bakery(tagger, seller)
+    assert ("rapport" in got) is rapport, got
+
+
+def test_rapport_empathy_at_the_opening(tagger):
+    turns = [
+        C("Bonjour Madame Roux."),
+        K("Bonjour. Je vous préviens, j'ai peu de temps, j'ai eu trois démarcheurs ce matin."),
+        C("Je comprends tout à fait. Alors, comment se passe le samedi au fournil ?"),
+        *BAKERY[1:],
+        *BAKERY_TAIL,
+    ]
+    assert "rapport" in labels_in(_tags(tagger, turns), "u3")
+
+
+@pytest.mark.parametrize(
+    "client,rapport",
+    [
+        # A bare "Merci." takes the client's compliment: rapport.
+        ("C'est exactement ça. Vous avez bien écouté, vous, ça fait plaisir.", True),
+        # The same "Merci." after a plain confirmation only acknowledges it.
+        ("Oui, c'est ça.", False),
+    ],
+)
+def test_rapport_thanks_for_a_compliment(tagger, client, rapport):
+    turns = [
+        *BAKERY[:5],
+        K(client),
+        C("Merci. Alors le four a quatre étages et une sole en pierre."),
+        *BAKERY[6:],
+        *BAKERY_TAIL,
+    ]
+    got = labels_in(_tags(tagger, turns), "u7")
+    assert ("rapport" in got) is rapport, got
+
+
+@pytest.mark.parametrize(
+    "seller,revealed",
+    [
+        # The seller names the client's readiness: the practical question before was a buying signal, acknowledged.
+        ("Je sens que vous êtes prête à vous lancer. On part sur le four à quatre étages ?", True),
+        # Negated: the seller notices a lack of interest.
+        ("Je vois que ça ne vous emballe pas. Le four a quatre étages.", False),
+        # A plain answer reveals nothing.
+        ("Oui, une visite par an. Le four a quatre étages.", False),
+    ],
+)
+def test_buying_signal_revealed_by_the_seller(tagger, seller, revealed):
+    turns = [
+        *BAKERY,
+        K("Hm hm."),
+        C("Et pour l'installation, on compte une journée."),
+        K("Et l'entretien, c'est moi qui le fais ?"),
+        C(seller),
+        *BAKERY_TAIL,
+    ]
+    tags = _tags(tagger, turns)
+    assert ("buying_signal" in labels_in(tags, "u11")) is revealed
+    assert ("buying_signal_ack" in labels_in(tags, "u12")) is revealed
+
+
+@pytest.mark.parametrize(
+    "text,named",
+    [
+        ("je sens que vous êtes prête à vous décider.", True),
+        ("je note que vous vous projetez déjà avec l'équipe, c'est bon signe.", True),
+        ("je sens que le projet prend forme pour vous : est-ce qu'on lance la commande ?", True),
+        ("je vois, les chiffres de brochure ne vous parlent pas.", False),  # opener without "que", negated
+        ("je vois que l'application ne vous emballe pas.", False),
+        ("je vois que vous avez deux fournils.", False),  # an observation, no readiness
+    ],
+)
+def test_names_readiness(text, named):
+    from pipeline.tagging.context import Sent, _names_readiness
+    from pipeline.tagging.resources import load_resources
+
+    words = tuple(text.replace("'", "' ").split())
+    s = Sent(
+        0,
+        0,
+        "candidate",
+        0,
+        len(words),
+        0,
+        len(text),
+        text,
+        len(words),
+        None,
+        "",
+        frozenset(),
+        frozenset(),
+        words,
+    )
+    assert _names_readiness(s, load_resources().settings) is named

@@ -991,6 +991,9 @@ def _candidate_turn(
     run_kinds: set[str] | None = None
     prev_index = -2
     same_act = set(cfg.get("rapport_same_act", ("salutation", "presentation", "model")))
+    soft_kinds = set(cfg.get("rapport_soft_kinds", ()))
+    soft_open = float(cfg.get("rapport_soft_open_max_share", 0.0))
+    soft_close = float(cfg.get("rapport_soft_close_min_share", 1.0))
     for s in ss:
         c = s.hit("rapport")
         if c is None:
@@ -1004,6 +1007,8 @@ def _candidate_turn(
             and st.share(ti) > float(cfg.get("rapport_agenda_max_share", 0.2))
         ):
             continue  # setting the agenda opens the meeting; later, "je vous propose" proposes the offer
+        if c[0] in soft_kinds and soft_open < st.share(ti) < soft_close:
+            continue  # mid-talk empathy answers a worry (objection, adjustment), it does not open a relationship
         kinds = {x[0] for x in s.cues.get("rapport", [])} or {c[0]}
         if run_kinds is not None and s.index == prev_index + 1 and (kinds <= same_act or kinds <= run_kinds):
             run_kinds |= kinds
@@ -1011,6 +1016,21 @@ def _candidate_turn(
             continue
         _add(st, "rapport", s, c[0], 0.6)
         run_kinds, prev_index = set(kinds), s.index
+    # A bare "Merci." opening the turn, right after the client showed ease (praise of the candidate: "vous avez
+    # bien écouté", "vous êtes efficace"), takes the compliment: rapport. Not at the opening, where it answers
+    # "asseyez-vous" (courtesy).
+    thanks = set(cfg.get("rapport_thanks_words", ()))
+    if thanks and ss and prev_client and not any(a.turn == ti and a.label == "rapport" for a in st.acts):
+        s0 = ss[0]
+        words = [t[0] for t in s0.toks[_stage_direction_end(s0) :] if t[2] != "PUNCT"]
+        if (
+            words
+            and words[0] in thanks
+            and len(words) <= int(cfg.get("rapport_thanks_max_words", 2))
+            and st.share(ti) >= float(cfg.get("rapport_thanks_min_share", 0.1))
+            and any(a.turn == prev_client[-1].turn and a.label == "comfort_signal" for a in st.acts)
+        ):
+            _add(st, "rapport", s0, "merci_compliment", 0.6)
 
     # Objection handling context: the most recent open objection.
     open_obj = next(
@@ -1725,6 +1745,17 @@ def _candidate_turn(
             if a.label == "concession":
                 break
 
+    # The seller names the client's readiness ("je sens que vous êtes prête à vous décider", "je note que vous
+    # vous projetez", "je sens que le projet prend forme pour vous"): the client's previous turn showed an
+    # intent to buy, even in words the classifier missed (a practical question, a bargain): the signal is
+    # revealed by the seller's reaction, and the remark acknowledges it just below.
+    if prev_client and not _has_label(st, prev_client[0].turn, "buying_signal"):
+        noticed = next((s for s in ss if _names_readiness(s, cfg)), None)
+        if noticed is not None:
+            target = max(prev_client, key=lambda x: (x.probs.get("buying_signal", 0.0), x.n_words))
+            a = _add(st, "buying_signal", target, "revealed_by_ack", 0.5)
+            st.buying_signals.append((a, prev_client[0].turn))
+
     # Buying-signal acknowledgement: next candidate turn after a signal.
     if st.buying_signals and prev_client:
         a_idx, sig_turn = st.buying_signals[-1]
@@ -2021,6 +2052,23 @@ def _answers_timing_question(s: Sent, prev_client: Sequence[Sent], cfg: Mapping[
         return False
     # "le 12", "14 h", "mardi 24", "mercredi prochain, le 12": a number in or right after a date cue.
     return not _precise_date(s)
+
+
+def _names_readiness(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """The seller says what he notices of the client's readiness to buy: an opener of perception ("je sens
+    que", "je vois que", "je constate") then, in the same sentence, a word of readiness ("prête", "projetez",
+    "forme", "convient") and no negation after the opener ("je vois que ça ne vous emballe pas")
+    (settings.yaml buying_signal_revealed_openers, buying_signal_revealed_words)."""
+    openers = [str(o) for o in cfg.get("buying_signal_revealed_openers", ())]
+    ready = frozenset(str(w) for w in cfg.get("buying_signal_revealed_words", ()))
+    if not openers or not ready:
+        return False  # a question may carry it ("je sens que le projet prend forme : on lance la commande ?")
+    at = min((k for k in (s.text.find(o) for o in openers) if k >= 0), default=-1)
+    if at < 0:
+        return False
+    after = s.text[at:].replace("'", "' ").split()
+    words = [w.strip(",;:") for w in after]
+    return bool(ready.intersection(words)) and not any(w in ("ne", "n'", "pas", "plus") for w in words)
 
 
 def _stage_direction_end(s: Sent) -> int:
