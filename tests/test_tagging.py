@@ -3260,3 +3260,120 @@ def test_names_readiness(text, named):
         words,
     )
     assert _names_readiness(s, load_resources().settings) is named
+
+
+# round 15 obj
+# ---------------------------------------------------------------- round 15: the agreement is provisional
+
+_EARLY_YES = OBJECTION_CHAIN[:7] + [
+    K("Ah oui, ça m'intéresse, ça."),  # u8
+    C("Alors on part là-dessus ? Je vous prépare le contrat."),  # u9: closing question
+    K("Oui, allez."),  # u10: agreement, unless taken back later
+    C("Parfait. Je vous l'envoie ce soir, et la pose se fait en une journée, un samedi."),  # u11
+]
+# What follows the reply, so that the yes of u10 comes early in the talk (before 70 %): a provisional yes.
+_LATER = [
+    K("Il est là jeudi, mon associé."),
+    C("Très bien, je note jeudi."),
+    K("Et la pose, vous la faites vous-mêmes ?"),
+    C("Oui, ce sont nos techniciens, ils viennent à deux."),
+]
+
+
+@pytest.mark.parametrize(
+    "reply,seller,later,objection,agreed",
+    [
+        # A firm reservation after an early yes reopens the sale: the objection is found, the yes withdrawn.
+        (
+            "Attendez, en fait il faut que j'en parle à mon associé avant de signer quoi que ce soit.",
+            "Je comprends. Qu'est-ce qui pourrait le faire hésiter, votre associé ?",
+            _LATER,
+            True,
+            False,
+        ),
+        (
+            "Attendez. Neuf cents euros par mois, c'est quand même beaucoup trop pour nous.",
+            "Je comprends. Par rapport à quoi vous trouvez ça trop élevé ?",
+            _LATER,
+            True,
+            False,
+        ),
+        # A practical question or a yes to the date keeps the agreement.
+        (
+            "Et la facture, je la reçois par mail ?",
+            "Oui, je vous l'envoie par mail dès demain.",
+            _LATER,
+            False,
+            True,
+        ),
+        ("Très bien, un samedi c'est parfait pour nous.", "Je note samedi, alors.", _LATER, False, True),
+        # Once the client has said yes late in the talk, the same words are a condition, not a new objection.
+        (
+            "Attendez, en fait il faut que j'en parle à mon associé avant de signer quoi que ce soit.",
+            "Bien sûr, vous me rappelez après ?",
+            [],
+            False,
+            True,
+        ),
+    ],
+)
+def test_reservation_after_an_early_yes_reopens_the_sale_round15(
+    tagger, reply, seller, later, objection, agreed
+):
+    tags = _tags(tagger, _EARLY_YES + [K(reply), C(seller)] + later)
+    assert ("objection" in labels_in(tags, "u12")) is objection, labels_in(tags, "u12")
+    assert ("agreement" in labels_in(tags, "u10")) is agreed, labels_in(tags, "u10")
+
+
+@pytest.mark.parametrize(
+    "reply,objection,agreed",
+    [
+        # "Oui" then "mais pas maintenant …" in the same turn: the reservation takes the early yes back.
+        (
+            "Sur le principe, oui. Mais pas maintenant : on est en plein inventaire, je ne change rien avant janvier.",
+            True,
+            False,
+        ),
+        ("Oui. Mais il faut que j'en parle à mon associé avant.", True, False),
+        # A yes followed by a practical question is the agreement.
+        ("Oui, allez, on y va. Et la pose, c'est pour quand ?", False, True),
+    ],
+)
+def test_yes_taken_back_in_the_same_turn_round15(tagger, reply, objection, agreed):
+    turns = _EARLY_YES[:9] + [K(reply), C("D'accord. On peut prévoir la pose en janvier, alors.")] + _LATER
+    got = labels_in(_tags(tagger, turns), "u10")
+    assert ("objection" in got) is objection, got
+    assert ("agreement" in got) is agreed, got
+
+
+@pytest.mark.parametrize(
+    "reply,agreed",
+    [
+        ("C'est ça.", True),
+        ("C'est exact. Vous m'envoyez le contrat ?", True),
+        # A correction of the summary confirms nothing.
+        ("Non, c'était huit cents, vous m'aviez dit.", False),
+    ],
+)
+def test_confirming_the_summary_is_the_agreement_round15(tagger, reply, agreed):
+    turns = _EARLY_YES[:9] + [
+        K("Oui, allez, on y va."),
+        C(
+            "Je récapitule : le service sur la ligne d'emballage, neuf cents euros par mois, pose un samedi, "
+            "résiliable après trois mois."
+        ),
+        K(reply),
+        C("Parfait, je vous envoie le contrat ce soir."),
+    ]
+    got = labels_in(_tags(tagger, turns), "u12")
+    assert ("agreement" in got) is agreed, got
+
+
+def test_ok_to_the_after_sale_plan_is_no_agreement_round15(tagger):
+    turns = _EARLY_YES[:9] + [
+        K("Oui, allez, on y va."),
+        C("Et dans un mois, je vous rappelle pour faire le point sur les premières alertes."),
+        K("Ok, ça marche."),
+    ]
+    got = labels_in(_tags(tagger, turns), "u12")
+    assert "agreement" not in got, got

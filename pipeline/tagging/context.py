@@ -118,6 +118,8 @@ class _State:
         self.objections: list[_Objection] = []
         self.buying_signals: list[tuple[int, int]] = []  # (act index, turn index) waiting for an ack
         self.agreement_turn: int | None = None
+        # Round 15 (obj): the turn of a provisional yes (settings.yaml agreement_provisional_open), not yet the sale.
+        self.provisional_turn: int | None = None
         self.closing_asked = False
         self.offer_made = False
         self.n_turns = len(turns)
@@ -523,6 +525,12 @@ def _consent_after_offer(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any]) ->
 
 def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim: _Similarity) -> None:
     cfg = st.settings
+    # Round 15 (obj): the agreement is provisional until the talk ends. A later turn that voices a firm
+    # reservation ("attendez, il faut que j'en parle à mon associé", "à ce prix-là, non") reopens the sale.
+    reopen = cfg.get("agreement_reopened_by_reservation", False)
+    pending_yes = _pending_yes(st)
+    if reopen and pending_yes is not None and ti > pending_yes and any(_firm_reservation(s, cfg) for s in ss):
+        _reopen_sale(st, pending_yes)
     prev_closing = _has_label(st, prev_cand[0].turn, "closing_question") if prev_cand else False
     prev_next = (
         any(
@@ -531,6 +539,16 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         )
         if prev_cand
         else False
+    )
+    # Round 15 (obj): "Ok, ça marche" / "Très bien" to the seller's after-sale plan alone ("je vous rappelle dans
+    # un mois", "je passe faire un point") takes note of it; it agrees to no step of the sale (CV: 0 of 13).
+    followup_only = (
+        prev_next
+        and cfg.get("agreement_not_to_followup_plan", False)
+        and not any(
+            _has_label(st, prev_cand[0].turn, lab)
+            for lab in ("next_step", "agreement_summary", "concession", "closing_question")
+        )
     )
     # A proposed step or the summary of the deal (not an after-sale plan) can be accepted by a plain
     # "d'accord" — unless the client goes on with a reservation ("d'accord, mais …").
@@ -544,9 +562,19 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     ):
         prev_step = False
     first = ss[0] if ss else None
+    # Round 15 (obj): "C'est ça." / "C'est exact." right after the seller sums up the deal confirms it: the
+    # client's agreement (settings.yaml agreement_summary_confirmations, said at the start of the turn).
+    confirms_summary = (
+        first is not None
+        and bool(prev_cand)
+        and _has_label(st, prev_cand[0].turn, "agreement_summary")
+        and not set(first.words[:4]) & _NEGATION
+        and _text_opens_with(first, cfg.get("agreement_summary_confirmations", ()))
+    )
 
     # Agreement: an affirmative answer to a closing question / proposed next step.
     n_agree = sum(1 for a in st.acts if a.label == "agreement")
+    agreement_before, provisional_before = st.agreement_turn, st.provisional_turn
     prev_question = bool(prev_cand) and any(x.form for x in prev_cand)
     agreed_here = False
     late = st.share(ti) >= float(cfg.get("agreement_min_share", 0.6))
@@ -587,20 +615,27 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             and not set(first.words) & _NEGATION
             and (first.cue("agreement") is not None or _says(first.words, slot_yes))
         )
-    if first is not None and n_agree < int(cfg.get("max_agreements", 2)) and not refused:
+    if (
+        first is not None
+        and n_agree < int(cfg.get("max_agreements", 2))
+        and not refused
+        and not followup_only
+    ):
         if echoed_slot and not any(x.form for x in ss[:1]):
             a_src = first.cue("agreement")
             _add(st, "agreement", first, a_src[0] if a_src else "rule:agreement/creneau_repris", 0.6)
             agreed_here = True
             if prev_closing or st.closing_asked:
-                st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
+                _agree_at(st, ti)
         for k, s in enumerate(ss[:4] if not agreed_here else []):
             c = s.cue("agreement")
+            if c is None and k == 0 and confirms_summary:
+                c = ("confirme_recapitulatif", None, s.tok_start, s.tok_end, s.text)
             if c is None or "objection" in s.cues:
                 continue
             if relief_first and any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
                 continue
-            clear = any(x[0] == "accord_net" for x in s.cues["agreement"])
+            clear = any(x[0] == "accord_net" for x in s.cues.get("agreement", []))
             # A plain "oui" answers the closing question only at the start of the turn.
             # A plain "d'accord" opening the turn also accepts a proposed step, a summary or a plan.
             if (
@@ -612,8 +647,17 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 _add(st, "agreement", s, "accord_net" if clear else c[0], 0.8 if clear else 0.6)
                 agreed_here = True
                 if prev_closing or st.closing_asked:
-                    st.agreement_turn = ti if st.agreement_turn is None else st.agreement_turn
+                    _agree_at(st, ti)
                 break
+
+    # Round 15 (obj): "Sur le principe, oui. Mais pas maintenant, je ne change pas d'outil en décembre": the yes
+    # is taken back by the reservation that follows it in the same turn; the turn voices the objection.
+    if reopen and agreed_here and _provisional(st, ti):
+        said = max(a.sent for a in st.acts if a.turn == ti and a.label == "agreement")
+        if any(s.index > said and _firm_reservation(s, cfg) for s in ss):
+            _reopen_sale(st, ti)
+            st.agreement_turn, st.provisional_turn = agreement_before, provisional_before
+            agreed_here = False
 
     # Doubt resolved: a reassured client after an objection (clear cue), or a plain "d'accord"
     # in a developed sentence right after the candidate's response. Looked at before new objections:
@@ -1943,7 +1987,16 @@ def _reservation_revealed(
     rebuttal reveals one only when no objection is open or the open one has had its answer, and not when the
     client was answering the seller's probe or restatement of it."""
     cfg = st.settings
-    if not cfg.get("reaction_reveals_objection", False) or not prev_client or st.agreement_turn is not None:
+    if not cfg.get("reaction_reveals_objection", False) or not prev_client:
+        return None
+    # Round 15 (obj): after the client's yes, the seller's reaction may still show that the client took it back
+    # (the agreement is provisional): the sale reopens on that reservation (settings.yaml
+    # agreement_reopened_by_reaction).
+    if st.agreement_turn is not None and not (
+        cfg.get("agreement_reopened_by_reaction", False)
+        and prev_client[0].turn > st.agreement_turn
+        and _provisional(st, st.agreement_turn)
+    ):
         return None
     if any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts):
         return None
@@ -2008,10 +2061,93 @@ def _reservation_revealed(
         if digs and fresh
         else "revealed_by_rebuttal"
     )
+    pending_yes = _pending_yes(st)
+    if (
+        pending_yes is not None
+        and prev_client[0].turn > pending_yes
+        and cfg.get("agreement_reopened_by_reaction")
+    ):
+        _reopen_sale(st, pending_yes)
     a = _add(st, "objection", target, f"rule:objection/{how}", 0.5, attributes={"kind": kind})
     obj = _Objection(act=a, turn=target.turn, sent=target)
     st.objections.append(obj)
     return obj
+
+
+def _firm_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 15 (obj). The sentence voices a reservation firm enough to take back a yes: an objection cue of a
+    strong family (not the hedges of the ``autre`` family: "oui mais", "je sais pas si") that the classifier
+    confirms (objection_cue_min_p as in the objection step), a documented convention ("je vais réfléchir"), or
+    the classifier alone when very sure. Not relief, not a reservation conceded after "mais" ("il faut que j'en
+    parle à mon DG, mais pour moi c'est oui"), not a bare haggling demand."""
+    convention = _says(s.words, cfg.get("objection_without_model", ()))
+    c = s.hit("objection")
+    if c is None and convention:
+        c = s.cue("objection")
+    if c is None:
+        return False
+    if any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", [])):
+        return False
+    if _accepted_after_but(s, c[2], cfg.get("objection_conceded_by", ())):
+        return False
+    if c[0] == "model":
+        return s.form != "open"
+    cues = s.cues.get("objection", [])
+    cue_min_p = cfg.get("objection_cue_min_p") or {}
+    p = s.probs.get("objection")
+    if not convention and p is not None:
+        cues = [x for x in cues if p >= float(cue_min_p.get(x[0], 0.0))]
+    return any(x[0] != "autre" for x in cues)
+
+
+def _provisional(st: _State, turn: int) -> bool:
+    """Round 15 (obj). A yes given at ``turn`` is still provisional: said before this share of the talk
+    (settings.yaml agreement_provisional_max_share), while the offer is still being discussed. In the corpora the
+    client's agreement to the sale comes late (never before 70 % of the talk); an earlier yes accepts a trial, a
+    visit or a proposal, and the reservations are still to come."""
+    return st.share(turn) < float(st.settings.get("agreement_provisional_max_share", 1.0))
+
+
+def _pending_yes(st: _State) -> int | None:
+    """Round 15 (obj). The turn of the client's provisional yes still standing, if any."""
+    if st.provisional_turn is not None:
+        return st.provisional_turn
+    if st.agreement_turn is not None and _provisional(st, st.agreement_turn):
+        return st.agreement_turn
+    return None
+
+
+def _agree_at(st: _State, ti: int) -> None:
+    """The client agrees at ``ti`` (after a request for the decision). Round 15 (obj): with settings.yaml
+    agreement_provisional_open, a provisional yes does not close the sale (the offer, the objections, the
+    arguments are still looked for); a later yes past the provisional part does. With
+    agreement_reopened_by_reservation, a yes past the provisional part confirms a provisional one."""
+    cfg = st.settings
+    if cfg.get("agreement_provisional_open", False) and _provisional(st, ti):
+        if st.agreement_turn is None and st.provisional_turn is None:
+            st.provisional_turn = ti
+        return
+    if st.agreement_turn is None:
+        st.agreement_turn = ti
+    elif (
+        cfg.get("agreement_reopened_by_reservation", False)
+        and _provisional(st, st.agreement_turn)
+        and not _provisional(st, ti)
+    ):
+        st.agreement_turn = ti
+    st.provisional_turn = None
+
+
+def _reopen_sale(st: _State, since: int) -> None:
+    """Round 15 (obj). The client's yes from turn ``since`` on was provisional: those agreements are withdrawn
+    (renamed so that the walk no longer reads them, dropped at the end) and the sale is open again."""
+    for i, a in enumerate(st.acts):
+        if a.label == "agreement" and a.turn >= since and _provisional(st, a.turn):
+            a.label = "agreement_withdrawn"
+            st.dropped_at_end.add(i)
+    if st.agreement_turn is not None and _provisional(st, st.agreement_turn):
+        st.agreement_turn = None
+    st.provisional_turn = None
 
 
 def _opens_with(s: Sent, openers: Any) -> bool:
@@ -2069,6 +2205,15 @@ def _names_readiness(s: Sent, cfg: Mapping[str, Any]) -> bool:
     after = s.text[at:].replace("'", "' ").split()
     words = [w.strip(",;:") for w in after]
     return bool(ready.intersection(words)) and not any(w in ("ne", "n'", "pas", "plus") for w in words)
+
+
+def _text_opens_with(s: Sent, phrases: Any) -> bool:
+    """The sentence text (normalised, after a stage direction such as "(rires)") opens with one of ``phrases``
+    as whole words ("c'est ça." and "c'est ça, oui" do, "c'est çaaa" does not)."""
+    text = s.text.strip()
+    if text.startswith(("(", "[")):
+        text = text[max(text.find(")"), text.find("]")) + 1 :].strip()
+    return any(text.startswith(p) and not text[len(p) : len(p) + 1].isalnum() for p in phrases)
 
 
 def _stage_direction_end(s: Sent) -> int:
