@@ -4,7 +4,7 @@ Usage (depuis la racine du dépôt) :
     OMP_NUM_THREADS=1 .venv/bin/python models/tagger/train_classifier.py \
         models/corpus/dev models/corpus/dev2 models/corpus/dev3 models/corpus/dev4 \
         models/corpus/dev5 models/corpus/dev6 models/corpus/dev7 models/corpus/dev8 models/corpus/dev9 \
-        models/corpus/dev10 models/corpus/dev11 models/corpus/dev12
+        models/corpus/dev10 models/corpus/dev11 models/corpus/dev12 models/corpus/dev13
 
 Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions sont réunies, dans l'ordre donné.
 
@@ -12,7 +12,7 @@ Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions son
 tests/test_tagging_classifier.py réentraîne sur ces dossiers et compare). L'entraînement est déterministe
 (régression logistique par descente de gradient à partir de zéro) : mêmes données, mêmes poids. Après
 toute modification de cues.yaml (les indices sont des variables du modèle), réentraîner. Pour mesurer
-honnêtement, utiliser la validation croisée par auteur : `rolegrid eval GOLD_DIR… --cv-group '(d\\d-[a-z])\\d+$'`
+honnêtement, utiliser la validation croisée par auteur : `rolegrid eval GOLD_DIR… --cv-group '(d\\d+-[a-z])\\d+$'`
 (ou par session : `--cv`).
 """
 
