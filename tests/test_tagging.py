@@ -3377,3 +3377,90 @@ def test_ok_to_the_after_sale_plan_is_no_agreement_round15(tagger):
     ]
     got = labels_in(_tags(tagger, turns), "u12")
     assert "agreement" not in got, got
+
+
+# round 15b scen
+# The scenario informs the tagger: a technical term of scenarios/<id>.yaml followed by what it does, close to the
+# scenario's plain-language benefit for it, is a technical translation. Without a scenario nothing changes.
+_PLANEO = [
+    C("Bonjour Madame Leroy, merci de me recevoir. Comment gérez-vous vos plannings aujourd'hui ?"),
+    K("Sur des tableurs. Et les remplacements, c'est au téléphone le soir, ça me prend un temps fou."),
+    C("Et pour la paie, comment remontent les heures ?"),
+    K("Mon assistante ressaisit tout à la main chaque fin de mois."),
+    C("D'accord. Et vos clients, ils vous demandent des preuves de passage ?"),
+    K("Oui, de plus en plus, surtout les cliniques."),
+]
+
+
+def _with_scenario(turns, scenario):
+    import dataclasses
+
+    return dataclasses.replace(make(turns), scenario=scenario)
+
+
+@pytest.mark.parametrize(
+    "seller,translated",
+    [
+        # The term, then what it changes for the client, close to the scenario's benefit.
+        (
+            "Avec la géolocalisation du pointage, vous savez que l'agent est bien arrivé sur le site, sans "
+            "avoir à l'appeler.",
+            True,
+        ),
+        # The term names itself in one sentence, the next one says what it does.
+        (
+            "Et il y a le mode hors ligne. L'agent pointe même dans un parking en sous-sol sans réseau, et tout "
+            "se synchronise dès qu'il retrouve le signal.",
+            True,
+        ),
+        # A list of specifications translates nothing.
+        (
+            "Planéo, c'est du SaaS, une API ouverte, un SLA de 99,9 % et la géolocalisation du pointage.",
+            False,
+        ),
+        # A synonym is no translation (no verb: nothing about what it does).
+        ("Le SaaS, c'est un logiciel en ligne.", False),
+        # A price is no translation.
+        (
+            "L'API vers la paie est comprise dans la formule Pro, à six euros cinquante par agent et par mois.",
+            False,
+        ),
+    ],
+)
+def test_scenario_term_explained_is_a_translation_round15b(tagger, seller, translated):
+    from pipeline.tagging import tag_transcript
+
+    turns = _PLANEO + [C(seller), K("D'accord.")]
+    tags = tag_transcript(_with_scenario(turns, "b2b-tech-service"), tagger)
+    got = labels_in(tags, "u7")
+    assert ("technical_translation" in got) is translated, got
+
+
+def test_without_or_with_an_unknown_scenario_the_tags_are_the_same_round15b(tagger, caplog):
+    from pipeline.tagging import tag_transcript
+
+    turns = _PLANEO + [
+        C("Il y a la géolocalisation du pointage : vous savez que l'agent est bien arrivé sur le site."),
+        K("D'accord."),
+    ]
+    plain = tag_transcript(make(turns), tagger)
+    with caplog.at_level(logging.WARNING):
+        unknown = tag_transcript(_with_scenario(turns, "b2b-inconnu-service"), tagger)
+    assert [t.to_dict() for t in unknown.tags] == [t.to_dict() for t in plain.tags]
+    assert "b2b-inconnu-service" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "form,text,found",
+    [
+        ("SLA de 99,9 %", "nous avons un SLA de 99,9 % garanti", True),
+        ("géolocalisation du pointage", "la geolocalisation du pointage", True),
+        ("tenon-mortaise", "un assemblage tenon mortaise", True),
+        ("API", "une rapide mise en place", False),  # a word inside another is not the term
+    ],
+)
+def test_scenario_term_forms_round15b(form, text, found):
+    from pipeline.tagging.context import fold, scenario_terms
+
+    (term,) = scenario_terms([((form,), "bénéfice")])
+    assert any(p.search(fold(text)) for p in term.patterns) is found

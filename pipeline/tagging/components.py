@@ -165,7 +165,10 @@ class ContextComponent:
             from .classifier import annotate
 
             annotate(sents, len(doc.user_data["rg_turns"]), self.classifier, self.encoder)
-        acts = run_context(doc.user_data["rg_turns"], sents, self.res.settings, self.rules, self.encoder)
+        terms = doc.user_data.get("rg_terms", ())  # the scenario's technical terms (tag_transcript)
+        acts = run_context(
+            doc.user_data["rg_turns"], sents, self.res.settings, self.rules, self.encoder, terms
+        )
         doc.user_data["rg_acts"] = acts
         doc.spans["rg_tags"] = [
             Span(doc, a.tok_start, a.tok_end, label=a.label, span_id=a.source) for a in acts

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +113,37 @@ class _Objection:
     candidate_turns_since: int = 0
 
 
+def fold(text: str) -> str:
+    """Lowercase without accents (the grid's way of finding a scenario term in a turn)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class ScenarioTerm:
+    """A technical term of the session's scenario (``scenarios/<id>.yaml``): its written forms as
+    patterns over folded text, and the plain-language benefit a good candidate gives for it."""
+
+    term: str
+    patterns: tuple[re.Pattern[str], ...]
+    benefit: str
+
+
+def scenario_terms(items: Iterable[tuple[Sequence[str], str]]) -> tuple[ScenarioTerm, ...]:
+    """Terms from (forms, benefit) pairs: the forms matched as whole words, folded, spaces and hyphens alike."""
+    out = []
+    for forms, benefit in items:
+        pats = []
+        for form in forms:
+            parts = [re.escape(x) for x in re.split(r"[\s\-]+", fold(form)) if x]
+            if parts:
+                body = r"[\s\-]*".join(parts)
+                pats.append(re.compile(rf"(?<!\w){body}(?!\w)"))
+        if pats:
+            out.append(ScenarioTerm(term=forms[0], patterns=tuple(pats), benefit=benefit))
+    return tuple(out)
+
+
 class _State:
     def __init__(self, turns: Sequence[Mapping[str, Any]], settings: Mapping[str, Any]) -> None:
         self.acts: list[Act] = []
@@ -133,6 +166,9 @@ class _State:
         # Act indices dropped at the end of the walk (kept until then so the walk still reads them): later
         # answers to an answered objection, comfort signs taken back by the seller's repair.
         self.dropped_at_end: set[int] = set()
+        # Round 15b (scen): the technical terms of the session's scenario, their benefits' embeddings.
+        self.terms: tuple[ScenarioTerm, ...] = ()
+        self.benefit_vecs: list[Any] | None = None
 
     @property
     def phased(self) -> bool:
@@ -205,9 +241,15 @@ def run_context(
     settings: Mapping[str, Any],
     rules: QuestionRules,
     encoder: Any = None,
+    terms: Sequence[ScenarioTerm] = (),
 ) -> list[Act]:
-    """All acts of a transcript, in turn order, with links."""
+    """All acts of a transcript, in turn order, with links. ``terms``: the technical terms of the
+    session's scenario (:func:`scenario_terms`; empty without a scenario)."""
     st = _State(turns, settings)
+    if terms and settings.get("scenario_translation", False):
+        st.terms = tuple(terms)
+        if encoder is not None:
+            st.benefit_vecs = list(encoder.encode([t.benefit for t in st.terms]))
     thresholds = {k: tuple(v) for k, v in (settings.get("classifier_thresholds") or {}).items()}
     for s in sents:
         s.thresholds = thresholds
@@ -1659,6 +1701,7 @@ def _candidate_turn(
         n_translations = sum(1 for a in st.acts if a.turn == ti and a.label == "technical_translation")
         if n_translations >= int(cfg.get("max_translations_per_turn", 1)):
             break
+    _scenario_translation(st, ti, ss, sim, restated)
     # Round 15 (cand). In the last part of the talk the seller settles terms and plans the follow-up: what he
     # says there presents no benefit for a need (settings.yaml argument_max_share). Dropped at the end of the
     # walk, so that the walk still reads them (offer made, needs already answered). Only where the position
@@ -2537,6 +2580,95 @@ def _explains(s: Sent, c: tuple[str, str | None, int, int, str], cfg: Mapping[st
     if c[0] in frozenset(cfg.get("translation_needs_client", ())):
         return any(t in _SECOND_PERSON for t, _l, _p in after)
     return True
+
+
+def _scenario_translation(
+    st: _State, ti: int, ss: Sequence[Sent], sim: _Similarity, restated: set[int]
+) -> None:
+    """Round 15b (scen). A technical term of the session's scenario (``scenarios/<id>.yaml``), then, after it
+    in the sentence or in the next one of the turn, what it does: a clause (a verb and at least
+    ``scenario_translation_min_new_lemmas`` content words that are not the term's) that comes close to
+    the scenario's plain-language benefit for the term (encoder cosine at least
+    ``scenario_translation_benefit_similarity``; "vous" alone is not enough: CV 9 right of 70). A bare term, a list of specifications (more than
+    ``scenario_translation_max_terms`` terms in the sentence), a synonym (no verb) or a price is no translation."""
+    cfg = st.settings
+    if not st.terms or _has_label(st, ti, "technical_translation"):
+        return
+    max_terms = int(cfg.get("scenario_translation_max_terms", 2))
+    min_new = int(cfg.get("scenario_translation_min_new_lemmas", 2))
+    thr = float(cfg.get("scenario_translation_benefit_similarity", 1.0))
+    # The words of an explaining phrase ("ça veut dire", "ce qui signifie") say nothing yet.
+    markers = {fold(w)[:4] for w in cfg.get("scenario_translation_marker_lemmas", ())}
+    for k, s in enumerate(ss):
+        if s.form or s.index in restated or s.n_words < 5 or _states_price(s, cfg):
+            continue
+        if s.cues.get("adjustment"):
+            continue  # "oublions les variétés anciennes": the term is set aside, not explained
+        text = fold(s.text)
+        found = []
+        for j, term in enumerate(st.terms):
+            m = next((m for p in term.patterns if (m := p.search(text)) is not None), None)
+            if m is not None:
+                found.append((m.end(), j))
+        if not found or len(found) > max_terms:
+            continue
+        end, j = max(found)  # the explanation follows the last term named
+        term_words = {w[:4] for w in re.findall(r"\w+", fold(st.terms[j].term))} | markers
+        expl, es = _tokens_after(s, text, end), s
+        if not _says_what_it_does(expl, term_words, min_new):
+            nxt = ss[k + 1] if k + 1 < len(ss) else None
+            # A next sentence that names the term again ("La vitesse variable, c'est-à-dire …") is read on its own.
+            if (
+                nxt is None
+                or nxt.form
+                or any(p.search(fold(nxt.text)) for p in st.terms[j].patterns)
+                or not _says_what_it_does(list(nxt.toks), term_words, min_new)
+            ):
+                continue
+            expl, es = list(nxt.toks), nxt
+        if _benefit_score(st, sim, es, expl, j) >= thr:
+            _add(st, "technical_translation", s, "rule:technical_translation/scenario_term", 0.5)
+            st.offer_made = True
+            return
+
+
+def _tokens_after(s: Sent, folded: str, end: int) -> list[tuple[str, str, str]]:
+    """The tokens of ``s`` that start at or after character ``end`` of its folded text."""
+    out = []
+    pos = 0
+    for tok in s.toks:
+        i = folded.find(fold(tok[0]), pos)
+        if i < 0:
+            continue
+        pos = i + len(fold(tok[0]))
+        if i >= end:
+            out.append(tok)
+    return out
+
+
+def _says_what_it_does(toks: Sequence[tuple[str, str, str]], term_words: set[str], min_new: int) -> bool:
+    """A clause that says something beyond the term: a verb and ``min_new`` content words not the term's."""
+    new = {
+        lem
+        for _t, lem, pos in toks
+        if pos in _CONTENT_POS and len(lem) > 2 and fold(lem)[:4] not in term_words
+    }
+    return len(new) >= min_new and any(pos == "VERB" for _t, _l, pos in toks)
+
+
+def _benefit_score(
+    st: _State, sim: _Similarity, s: Sent, expl: Sequence[tuple[str, str, str]], j: int
+) -> float:
+    """How close ``s`` (its explanation ``expl``) comes to the scenario's benefit for term ``j``: the
+    encoder cosine; without the encoder, 1.0 when the explanation speaks of the client ("vous") and
+    shares a content word with the benefit, else 0."""
+    if st.benefit_vecs is None:
+        benefit = {w[:5] for w in re.findall(r"\w{4,}", fold(st.terms[j].benefit))}
+        words = {fold(t)[:5] for t, _l, pos in expl if pos in _CONTENT_POS and len(t) >= 4}
+        return float(any(t in _SECOND_PERSON for t, _l, _p in expl) and bool(benefit & words))
+    sim.prepare([s.index])
+    v = sim._vec.get(s.index)
+    return 0.0 if v is None else float(v @ st.benefit_vecs[j])
 
 
 def _key_points(s: Sent) -> bool:

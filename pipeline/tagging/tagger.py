@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,24 @@ def _times(
     return inside[0][0], inside[-1][1]
 
 
+@lru_cache(maxsize=32)
+def scenario_terms_of(scenario_id: str | None) -> tuple[Any, ...]:
+    """The technical terms of a scenario (``scenarios/<id>.yaml``), read once per id, for the context step;
+    empty without a scenario or with an unknown one (the tagger then works without them)."""
+    if not scenario_id:
+        return ()
+    from ..errors import RolegridError
+    from ..scenarios import load_scenario
+    from .context import scenario_terms
+
+    try:
+        scenario = load_scenario(scenario_id)
+    except RolegridError as exc:
+        log.warning("scenario %r not loaded (%s): tagging without its technical terms", scenario_id, exc)
+        return ()
+    return scenario_terms((t.forms, t.benefit) for t in scenario.technical_terms)
+
+
 def tag_transcript(transcript: Transcript, tagger: Tagger) -> TagSet:
     """Tag every turn of ``transcript`` (see ``../shared/spec/tags.md``). Tags carry the turn ids of the input."""
     from .components import build_doc
@@ -170,6 +189,7 @@ def tag_transcript(transcript: Transcript, tagger: Tagger) -> TagSet:
             for t in turns
         ]
     doc = build_doc(nlp, turns)
+    doc.user_data["rg_terms"] = scenario_terms_of(transcript.scenario)
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     metas = doc.user_data["rg_turns"]
