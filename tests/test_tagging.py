@@ -3464,3 +3464,82 @@ def test_scenario_term_forms_round15b(form, text, found):
 
     (term,) = scenario_terms([((form,), "bénéfice")])
     assert any(p.search(fold(text)) for p in term.patterns) is found
+
+
+# round 15b needs
+# ---------------------------------------------------------------- round 15b: the client's needs and their reuse
+
+
+@pytest.mark.parametrize(
+    "reply,count",
+    [
+        # A complaint, then what the client wants: one need told over several sentences.
+        (
+            "À la main, sur un cahier. Ça nous prend des heures chaque semaine. Il nous faut un outil simple.",
+            1,
+        ),
+        (
+            "À la main. On perd un temps fou à tout recopier le soir. Ce qu'on voudrait, c'est un outil simple.",
+            1,
+        ),
+        # A second sentence that adds a point ("et puis …", "et en plus …") states a second need.
+        (
+            "À la main, sur un cahier. Il nous faut un outil simple. Et puis on voudrait aussi suivre les "
+            "commandes depuis le téléphone.",
+            2,
+        ),
+        (
+            "À la main. Il nous faut un outil simple. Et en plus, j'aimerais bien que mes gars puissent le faire "
+            "depuis leur téléphone.",
+            2,
+        ),
+    ],
+)
+def test_needs_per_turn_round15b(tagger, reply, count):
+    tags = _tags(tagger, DIALOGUE[:5] + [K(reply)])
+    got = [t.quote for t in tags.tags if t.turn_id == "u6" and t.label == "need"]
+    assert len(got) == count, got
+
+
+@pytest.mark.parametrize(
+    "client,text,detailed",
+    [
+        # The seller's shop, laughter, a set phrase: taken up from the client, still no detail of their life.
+        (
+            "Oui, c'est d'accord. Je passerai au magasin signer.",
+            "Parfait. Je vous rappelle dans un mois, et vous passez au magasin pour la formation.",
+            False,
+        ),
+        ("Oui, c'est d'accord (rires).", "Je vous rappelle dans un mois pour faire le point (rires).", False),
+        (
+            "Oui, c'est d'accord.",
+            "Je vous rappelle dans un mois pour faire le point, si vous êtes d'accord.",
+            False,
+        ),
+        # The client's own people and problem are.
+        (
+            "Oui, c'est d'accord.",
+            "Je vous rappelle dans un mois pour voir si vos gars retrouvent leurs pièces plus vite.",
+            True,
+        ),
+    ],
+)
+def test_personalized_detail_reuses_the_clients_life_round15b(tagger, client, text, detailed):
+    got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
+    assert ("personalized_detail" in got) is detailed, got
+
+
+@pytest.mark.parametrize(
+    "text,listening",
+    [
+        # "Oui oui, …" hurries on to the offer: no acknowledgement of what the client said.
+        (
+            "Oui oui, un scan suffit, c'est très intuitif. Et les commandes, vous les saisissez comment ?",
+            False,
+        ),
+        ("D'accord. Et les commandes, vous les saisissez comment ?", True),
+    ],
+)
+def test_active_listening_not_when_brushing_past_round15b(tagger, text, listening):
+    got = labels_in(_tags(tagger, DIALOGUE[:4] + [C(text)]), "u5")
+    assert ("active_listening" in got) is listening, got

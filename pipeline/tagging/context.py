@@ -916,9 +916,17 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 found = [(best, ("model", None, best.tok_start, best.tok_end, best.text))]
         found.sort(key=lambda x: -x[0].probs.get("need", 0.5))
         second = float(cfg.get("need_second_min_p", 0.6))
+        # Round 15b (needs): a turn most often states one need, told over several sentences (the
+        # complaint, then what the client wants); a second one is another point when the later
+        # sentence adds it ("et puis …", "et aussi …"), otherwise only with a very sure classifier.
+        additive = tuple(cfg.get("need_second_additive_openers", ()))
+        second_added = float(cfg.get("need_second_additive_min_p", second))
         for k, (s, c) in enumerate(found[:2]):
-            if k == 1 and (c[0] == "model" or s.probs.get("need", 0.0) < second):
-                break  # a second need in the same turn only when the classifier is confident
+            if k == 1:
+                later = s if s.index > found[0][0].index else found[0][0]
+                floor = second_added if additive and _opens_with(later, additive) else second
+                if c[0] == "model" or s.probs.get("need", 0.0) < floor:
+                    break  # a second need in the same turn only when the classifier is confident
             a = _add(st, "need", s, c[0], 0.6)
             st.needs.append((a, s))
     # A turn that voices an objection ("et le chantier, ça dure combien ? la dernière fois…") is a
@@ -1068,6 +1076,10 @@ def _candidate_turn(
             and st.share(ti) <= float(cfg.get("active_listening_echo_max_share", 0.0))
         ):
             c = _echo_acknowledged(ss[0], prev_client, cfg)
+        # Round 15b (needs): "Oui oui, …" hurries past what the client said (CV: gold 4 in 29 such openers).
+        brushing = tuple(cfg.get("active_listening_brushing_openers", ()))
+        if c is not None and c[0] != "echo_accuse" and brushing and _opens_with(ss[0], brushing):
+            c = None
         if c is not None and not client_asked and not client_agreed:
             _add(st, "active_listening", ss[0], c[0], 0.7, span=_cue_span(ss[0], c))
 
@@ -1970,6 +1982,9 @@ def _candidate_turn(
         # detail of the client's life, even when the client named them first, unless they are the
         # client's own ("votre facture") (detail_process_lemmas).
         process = frozenset(str(x) for x in cfg.get("detail_process_lemmas", ()))
+        # Round 15b (needs): words that are no detail of the client's life whoever says them: a stage
+        # direction ("(rires)" -> "rire") or the noun of a set phrase ("d'accord" -> "accord").
+        never = frozenset(str(x) for x in cfg.get("detail_never_lemmas", ()))
         busy = {
             a.sent
             for a in st.acts
@@ -1986,6 +2001,7 @@ def _candidate_turn(
                 n
                 for n in s.nouns
                 if n not in generic
+                and n not in never
                 and (n not in process or n in owned)
                 and (n not in time_words or n in owned)
                 and n in st.client_nouns
