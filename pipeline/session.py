@@ -756,17 +756,23 @@ def analyze_session(
     if tagging is None:
         run.skip("tags", "pipeline.tagging not available")
     else:
+        # The scenario's technical terms help the tagger find translations: its file is an input of the tags.
         t_prov = make_provenance(
             "tags",
             str(getattr(tagging, "STAGE_VERSION", STAGE_VERSIONS["tags"])),
-            {"transcript": tr_sha, "tagger_data": _tagger_digest()},
+            {
+                "transcript": tr_sha,
+                "tagger_data": _tagger_digest(),
+                "scenario": str(getattr(scenario, "sha256", "")) if scenario is not None else "",
+            },
             models=_tagger_models(),
+            options={"scenario": scenario_id},
         )
         if not run.fresh("tags", t_prov):
 
             def tag(_cb: Any) -> TagSet:
                 tagger = models.tagger()
-                return tagging.tag_transcript(transcript, tagger)
+                return tagging.tag_transcript(dataclasses.replace(transcript, scenario=scenario_id), tagger)
 
             tags = run.run("tags", tag)
             atomic_write_json(

@@ -306,6 +306,41 @@ def test_missing_transcript_is_an_input_error(tmp_path):
     assert not (tmp_path / "t.json").exists()
 
 
+def test_tag_with_an_unknown_scenario_is_a_config_error(tmp_path, capsys):
+    from pipeline.cli import main
+
+    src = tmp_path / "mini.vtt"
+    src.write_text(
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Vendeur>Bonjour, qu'est-ce qui vous amène ?\n", "utf-8"
+    )
+    out = tmp_path / "t.json"
+    assert main(["tag", str(src), "--out", str(out), "--scenario", "b2b-tech-produitt", "--no-encoder"]) == 2
+    assert "b2b-tech-produit" in capsys.readouterr().err  # the closest id is suggested
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("scenario", [None, "b2b-tech-produit"])
+def test_the_scenario_file_is_an_input_of_the_tags(tmp_path, scenario):
+    """The scenario's technical terms help the tagger: its file's sha256 is in the provenance (editing it redoes
+    the tags); without a scenario there is no such input."""
+    from pipeline.cli import main
+    from pipeline.scenarios import load_scenario
+
+    src = tmp_path / "mini.vtt"
+    src.write_text(
+        "WEBVTT\n\n00:00.000 --> 00:04.000\n<v Vendeur>Le terminal est IP67 : vos chauffeurs le lavent au jet.\n",
+        "utf-8",
+    )
+    out = tmp_path / "t.json"
+    args = ["tag", str(src), "--out", str(out), "--quiet", "--no-encoder"]
+    assert main(args + (["--scenario", scenario] if scenario else [])) == 0
+    inputs = json.loads(out.read_text(encoding="utf-8"))["provenance"]["inputs"]
+    if scenario is None:
+        assert set(inputs) == {"transcript"}
+    else:
+        assert inputs["scenario"] == load_scenario(scenario).sha256
+
+
 def test_import_stays_light():
     import subprocess
     import sys

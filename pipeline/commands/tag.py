@@ -46,6 +46,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("transcript", metavar="TRANSCRIPT", help="transcript.json, .vtt or gold .json")
     p.add_argument("--out", metavar="FILE", help="output file (default: tags.json beside the transcript)")
+    p.add_argument(
+        "--scenario",
+        metavar="ID",
+        help="exam scenario (see `rolegrid scenarios`); its technical terms help find translations "
+        "(default: the transcript's own, if it names one)",
+    )
     add_tagger_options(p)
     p.add_argument("--quiet", action="store_true", help="do not print the label counts")
     p.set_defaults(func=run)
@@ -57,9 +63,13 @@ def run(args: argparse.Namespace) -> int:
 
     src = Path(args.transcript)
     out = Path(args.out) if args.out else src.with_name("tags.json")
+    if args.scenario:  # an unknown id fails now, before the models load
+        from ..scenarios import load_scenario
+
+        load_scenario(args.scenario)
     tagger = tagger_from_args(args)
     t0 = time.perf_counter()
-    result = tag_file(src, out, tagger)
+    result = tag_file(src, out, tagger, scenario=args.scenario)
     elapsed = time.perf_counter() - t0
     if not args.quiet:
         counts = Counter(t.label for t in result.tags)

@@ -157,21 +157,36 @@ def _times(
 
 
 @lru_cache(maxsize=32)
-def scenario_terms_of(scenario_id: str | None) -> tuple[Any, ...]:
-    """The technical terms of a scenario (``scenarios/<id>.yaml``), read once per id, for the context step;
-    empty without a scenario or with an unknown one (the tagger then works without them)."""
+def _scenario_of(scenario_id: str | None) -> Any:
+    """The scenario ``scenarios/<id>.yaml``, read once per id; None without a scenario or with an unknown one
+    (the tagger then works without it, and says so)."""
     if not scenario_id:
-        return ()
+        return None
     from ..errors import RolegridError
     from ..scenarios import load_scenario
-    from .context import scenario_terms
 
     try:
-        scenario = load_scenario(scenario_id)
+        return load_scenario(scenario_id)
     except RolegridError as exc:
         log.warning("scenario %r not loaded (%s): tagging without its technical terms", scenario_id, exc)
+        return None
+
+
+def scenario_terms_of(scenario_id: str | None) -> tuple[Any, ...]:
+    """The technical terms of a scenario, for the context step; empty without a scenario or with an unknown one."""
+    from .context import scenario_terms
+
+    scenario = _scenario_of(scenario_id)
+    if scenario is None:
         return ()
     return scenario_terms((t.forms, t.benefit) for t in scenario.technical_terms)
+
+
+def scenario_digest(scenario_id: str | None) -> str:
+    """sha256 of the scenario file the tags read (its technical terms), "" when none is used: a provenance input,
+    so that editing the scenario redoes the tags."""
+    scenario = _scenario_of(scenario_id)
+    return str(getattr(scenario, "sha256", "")) if scenario is not None else ""
 
 
 def tag_transcript(transcript: Transcript, tagger: Tagger) -> TagSet:
@@ -252,14 +267,27 @@ def write_tags(path: str | Path, tagset: TagSet) -> Path:
     return atomic_write_text(path, dumps_json(data))
 
 
-def tag_file(transcript_path: str | Path, out_path: str | Path, tagger: Tagger) -> TagSet:
-    """Read a transcript file (session JSON, WebVTT, gold JSON), tag it, write ``out_path``."""
+def tag_file(
+    transcript_path: str | Path, out_path: str | Path, tagger: Tagger, scenario: str | None = None
+) -> TagSet:
+    """Read a transcript file (session JSON, WebVTT, gold JSON), tag it, write ``out_path``. ``scenario`` (an id of
+    ``scenarios/``) overrides the transcript's own; its technical terms help find translations."""
+    import dataclasses
+
     from ..fileio import sha256_file
     from ..formats import read_transcript
 
     transcript = read_transcript(transcript_path)
+    if scenario:
+        from ..scenarios import load_scenario
+
+        load_scenario(scenario)  # an unknown id given by the user is an error (ConfigError), not a warning
+        transcript = dataclasses.replace(transcript, scenario=scenario)
     tags = tag_transcript(transcript, tagger)
-    prov = tag_provenance(tagger, {"transcript": sha256_file(transcript_path)})
+    inputs = {"transcript": sha256_file(transcript_path)}
+    if scenario_digest(transcript.scenario):
+        inputs["scenario"] = scenario_digest(transcript.scenario)
+    prov = tag_provenance(tagger, inputs)
     result = TagSet(tags=tags.tags, provenance=prov)
     write_tags(out_path, result)
     return result
