@@ -2086,9 +2086,17 @@ def test_objection_the_seller_leaves_aside_round12(tagger, seller, objection):
             False,
         ),
         (
+            "Et vos capteurs, vous les posez où exactement ?",
+            "Sur chaque moteur de la ligne, un par moteur, sans arrêter la production.",
+            False,
+        ),
+        # A doubt about the whole offer asked as a question is a new objection (trust), so its answer responds:
+        # the classifier trained with dev13's author who objects by asking reads it so (round 15; round 12
+        # expected no response here).
+        (
             "Hm. Mais vous, vous êtes sûrs de vos capteurs ?",
             "Justement, ils sont garantis cinq ans et vous pouvez arrêter à tout moment après trois mois.",
-            False,
+            True,
         ),
     ],
 )
