@@ -3586,3 +3586,78 @@ def test_personalized_detail_reuses_the_clients_life_round15b(tagger, client, te
 def test_active_listening_not_when_brushing_past_round15b(tagger, text, listening):
     got = labels_in(_tags(tagger, DIALOGUE[:4] + [C(text)]), "u5")
     assert ("active_listening" in got) is listening, got
+
+
+# round 15b ans
+# ---------------------------------------------------------------- round 15b: the answers to objections
+
+_HEAT = [
+    C("Bonjour Madame Petit, merci de me recevoir."),  # u1
+    K("Bonjour. On cherche à remplacer notre chaudière au fioul, la facture devient énorme."),  # u2
+    C("Et aujourd'hui, vous dépensez combien par an en fioul, à peu près ?"),  # u3
+    K("Deux mille huit cents euros. On voudrait au moins diviser ça par deux."),  # u4
+    C(
+        "Avec notre pompe à chaleur, vous passez de deux mille huit cents à environ mille trois cents euros par an. "
+        "Elle coûte huit mille cinq cents euros, posée."
+    ),  # u5
+    K(
+        "On m'a dit qu'en dessous de moins dix, les pompes à chaleur ne chauffent plus. Ici on a eu moins quinze."
+    ),  # u6
+    C(
+        "Non, c'est une idée reçue : la nôtre chauffe jusqu'à moins vingt-cinq, c'est garanti par le fabricant."
+    ),  # u7
+]
+# The talk goes on after the answer of u7, so that what is said after it comes late in the talk.
+_HEAT_LATER = [
+    K("Et la pose, ça prend combien de temps ?"),
+    C("Deux jours, et vous gardez l'eau chaude le soir."),
+    K("D'accord. Et l'entretien, c'est vous qui le faites ?"),
+    C("Oui, une visite par an, comprise la première année."),
+    K("Bon. Je vais en parler à mon mari ce soir."),
+    C("Très bien, je vous laisse le devis."),
+]
+
+
+@pytest.mark.parametrize(
+    "seller,answered",
+    [
+        # At the end, the seller who takes note of the deferral answers nothing.
+        (
+            "D'accord, pas de souci. Je vous laisse ma brochure et ma carte, vous me rappelez quand vous voulez.",
+            False,
+        ),
+        # … one who argues back does.
+        (
+            "D'accord. Mais les prix que je vous ai faits, ils ne tiennent que jusqu'à samedi, après ils augmentent.",
+            True,
+        ),
+    ],
+)
+def test_taking_note_of_a_late_deferral_answers_nothing_round15b(tagger, seller, answered):
+    turns = (
+        _HEAT
+        + _HEAT_LATER[:4]
+        + [
+            K("Non. Je vais réfléchir, j'en parlerai à mon mari ce soir."),  # u12
+            C(seller),  # u13
+            K("Merci, au revoir."),
+        ]
+    )
+    got = labels_in(_tags(tagger, turns), "u13")
+    assert ("objection_response" in got) is answered, got
+
+
+def test_a_bargained_gift_after_the_yes_is_a_concession_round15b(tagger):
+    turns = _HEAT + _HEAT_LATER[:3]
+    turns += [
+        C("On part sur la pompe à chaleur, alors ? Je vous prépare le bon de commande ?"),  # u11
+        K("Oui, allez, on y va."),  # u12: the agreement, late in the talk
+        C(
+            "Parfait. Et si vous signez avant la fin du mois, je vous offre l'entretien de la deuxième année."
+        ),  # u13
+        K("Ah, c'est gentil."),
+    ]
+    tags = _tags(tagger, turns)
+    assert "agreement" in labels_in(tags, "u12"), labels_in(tags, "u12")
+    got = labels_in(tags, "u13")
+    assert "concession" in got, got

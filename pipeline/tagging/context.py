@@ -707,6 +707,19 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # Par contre, j'ai un autre devis").
     resolved_at = -1
     target = pending  # the agreement step above resolves no objection: still the latest open one
+    # Round 15b (ans). Relief at an argument ("ça, ça me rassure, parce que le garage est collé à la chambre")
+    # while the reservation still waits for its handling (no answer, probe, restatement or gift yet) takes back
+    # no doubt: the client likes a point of the offer (settings.yaml doubt_needs_handled_objection).
+    unheard = (
+        target is not None
+        and cfg.get("doubt_needs_handled_objection", False)
+        and target.responded_turn is None
+        and not target.probed
+        and not target.reformulated
+        and not any(a.label == "concession" and target.turn < a.turn < ti for a in st.acts)
+    )
+    if unheard:
+        target = None
     if target is not None:
         for s in ss:
             c = s.hit("doubt_resolved")
@@ -752,6 +765,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 break
     elif (
         cfg.get("doubt_relief_without_open_objection", False)
+        and not unheard
         and st.offer_made
         and st.agreement_turn is None
         and not agreed_here
@@ -1549,6 +1563,15 @@ def _candidate_turn(
             and (gift_answers or not any(x[0] == "geste" for x in s.cues.get("concession", [])))
             and not s.text.rstrip(" .").endswith(("j'imagine", ", non", "ou pas"))
         ]
+        # Round 15b (ans). Late in the talk, the client who defers ("je vais réfléchir", "je ne signe rien
+        # aujourd'hui") hears the seller take note ("d'accord, je vous laisse ma carte", "revenez quand vous
+        # voulez"): that answers nothing; only a sentence that argues back (a response cue: "mais la promo
+        # s'arrête samedi") does (settings.yaml objection_response_cue_only_min_share).
+        # Only where the position in the transcript tells the phase (a whole interview, not an excerpt).
+        if st.phased and st.share(open_obj.turn) >= float(
+            cfg.get("objection_response_cue_only_min_share", 1.1)
+        ):
+            body = [s for s in body if (s.hit("objection_response") or ("model",))[0] != "model"]
         if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
             s = next((x for x in body if x.hit("objection_response")), body[0])
             c = s.hit("objection_response")
@@ -1822,7 +1845,14 @@ def _candidate_turn(
         if givers and not givers & set(s.words):
             continue
         if cfg.get("concession_before_agreement_only", False) and st.agreement_turn is not None:
-            continue  # after the deal, a gift restates the terms or is an after-sale service
+            # Round 15b (ans): a gift for a commitment asked in return ("si vous signez avant la fin du mois, je
+            # vous offre la pose") still negotiates the signature (settings.yaml
+            # concession_after_agreement_if_justified).
+            bargained = cfg.get("concession_after_agreement_if_justified", False) and any(
+                x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", [])
+            )
+            if not bargained:
+                continue  # after the deal, a gift restates the terms or is an after-sale service
         if any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts):
             continue  # "vous vous dites que si la coopé le fait gratuitement…" restates the client
         if _negated_near(s, gift[0]):
