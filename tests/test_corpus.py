@@ -25,6 +25,7 @@ CORPORA = [
         "dev11",
         "dev12",
         "dev13",
+        "dev14",
         "heldout",
     )
 ]
