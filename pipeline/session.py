@@ -660,7 +660,7 @@ def analyze_session(
         if not run.fresh("transcript", tr_prov):
 
             def from_file(_cb: Any) -> Transcript:
-                # the scenario is not part of the transcript stage: changing it redoes the grid only
+                # the scenario is not part of the transcript stage: changing it redoes the tags and the grid only
                 base = dataclasses.replace(source, session_id=sid)
                 if options.candidate is None and source.roles is not None:
                     roles = source.roles
