@@ -2442,12 +2442,21 @@ def _needs_summary(s: Sent, cfg: Mapping[str, Any]) -> bool:
     words = [t[0] for t in s.toks if t[2] not in ("SPACE",)]
     start = int(cfg.get("reformulation_summary_max_offset", 3))
     for k in range(0, start + 1):
-        for h in heads:
-            n = len(h.replace("'", "' ").split())
-            if _says(words[k : k + n], [h]):
-                rest = words[k + n :]
-                return ":" in rest or rest.count(",") >= 2
+        n = _phrase_at(words, k, heads)
+        if n:
+            rest = words[k + n :]
+            return ":" in rest or rest.count(",") >= 2
     return False
+
+
+def _phrase_at(words: Sequence[str], k: int, phrases: Sequence[str]) -> int:
+    """How many words of ``words`` from ``k`` one of ``phrases`` covers ("c'est noté" is three words: "c'",
+    "est", "noté"); 0 when none is said there."""
+    for p in phrases:
+        n = len(p.replace("'", "' ").split())
+        if _says(words[k : k + n], [p]):
+            return n
+    return 0
 
 
 def _echo_acknowledged(
@@ -2472,11 +2481,10 @@ def _echo_acknowledged(
     if not content or len(frag) > most or any(t[0] not in said for t in content):
         return None
     rest = [t[0] for t in toks[comma + 1 :] if t[2] not in ("PUNCT", "SPACE")]
-    for a in acks:
-        n = len(a.replace("'", "' ").split())
-        if _says(rest[:n], [a]):
-            end = s.tok_start + comma + 1 + n
-            return ("echo_accuse", None, s.tok_start, min(end, s.tok_end), s.text)
+    n = _phrase_at(rest, 0, acks)
+    if n:
+        end = s.tok_start + comma + 1 + n
+        return ("echo_accuse", None, s.tok_start, min(end, s.tok_end), s.text)
     return None
 
 
@@ -2495,7 +2503,7 @@ def _confirmed_restatement(
     if not cfg.get("reformulation_echo", False) or not prev_client:
         return False
     if s.qrule == "tag_question" and cfg.get("echo_confirm_same_sentence", False):
-        text = s.text.lower().strip(" ?!.…\n")
+        text = s.text.strip(" ?!.…\n")  # Sent.text is already lowercased
         if not any(text.endswith(", " + t) for t in cfg.get("echo_confirm_tags", ())):
             return False
         if not s.second_person:
@@ -2508,7 +2516,7 @@ def _confirmed_restatement(
     nxt = next((x for x in ss if x.index == s.index + 1), None)
     if nxt is None or "?" not in nxt.text or nxt.n_words > 4:
         return False
-    text = nxt.text.lower().strip(" ?!.…\n")
+    text = nxt.text.strip(" ?!.…\n")
     if not any(text.endswith(t) for t in cfg.get("echo_confirm_tags", ())):
         return False
     if not (s.second_person or s.nouns):
