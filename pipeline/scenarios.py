@@ -11,6 +11,7 @@ import difflib
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -169,6 +170,20 @@ class Offer:
     name: str
     description: str
     prices: tuple[PricePoint, ...]
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents, typographic apostrophes made plain: how a scenario term is found in a turn
+    (by the grid's C2.3 and by the tagger)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def term_pattern(form: str) -> re.Pattern[str]:
+    """A written form of a technical term as a whole-word pattern over :func:`fold`-ed text, spaces and
+    hyphens alike ("MIL-STD" matches "mil std")."""
+    body = r"[\s\-]*".join(re.escape(part) for part in re.split(r"[\s\-]+", fold(form)) if part)
+    return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
 @dataclass(frozen=True)

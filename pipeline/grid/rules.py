@@ -10,14 +10,12 @@ decision rests on fragile detections and the criterion is sent ``to_review``.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..fileio import dumps_json, sha256_text
 from ..provenance import make_provenance
-from ..scenarios import Criterion, Referentiel, Scenario
+from ..scenarios import Criterion, Referentiel, Scenario, fold, term_pattern
 from ..types import (
     CompetenceSuggestion,
     CriterionSuggestion,
@@ -283,16 +281,6 @@ def _rule_climate(crit: Criterion, ctx: _Context) -> _Outcome:
     return _Outcome("to_review", len(comfort), detail=detail, context=every, count=len(comfort))
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _term_pattern(form: str) -> re.Pattern[str]:
-    body = r"[\s\-]*".join(re.escape(part) for part in re.split(r"[\s\-]+", _fold(form)) if part)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
-
-
 def _rule_technical(crit: Criterion, ctx: _Context) -> _Outcome:
     """C2.3: translations present (not_met without any); scenario terms used untranslated count against."""
     translations = ctx.labelled(*crit.tags)
@@ -301,10 +289,10 @@ def _rule_technical(crit: Criterion, ctx: _Context) -> _Outcome:
     if ctx.scenario is not None:
         turns = {t.id: t for t in ctx.transcript.turns}
         translated_turns = {t.turn_id for t in translations}
-        quotes = [_fold(t.quote) for t in translations]
-        folded = [(turn, _fold(turn.text)) for turn in ctx.transcript.turns if turn.role == "candidate"]
+        quotes = [fold(t.quote) for t in translations]
+        folded = [(turn, fold(turn.text)) for turn in ctx.transcript.turns if turn.role == "candidate"]
         for term in ctx.scenario.technical_terms:
-            patterns = [_term_pattern(f) for f in term.forms]
+            patterns = [term_pattern(f) for f in term.forms]
             uses = [turn for turn, text in folded if any(p.search(text) for p in patterns)]
             if not uses:
                 continue

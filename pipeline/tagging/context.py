@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..scenarios import fold, term_pattern
 from .questions import QuestionRules
 
 log = logging.getLogger(__name__)
@@ -113,12 +113,6 @@ class _Objection:
     candidate_turns_since: int = 0
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents (the grid's way of finding a scenario term in a turn)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @dataclass(frozen=True)
 class ScenarioTerm:
     """A technical term of the session's scenario (``scenarios/<id>.yaml``): its written forms as
@@ -133,12 +127,7 @@ def scenario_terms(items: Iterable[tuple[Sequence[str], str]]) -> tuple[Scenario
     """Terms from (forms, benefit) pairs: the forms matched as whole words, folded, spaces and hyphens alike."""
     out = []
     for forms, benefit in items:
-        pats = []
-        for form in forms:
-            parts = [re.escape(x) for x in re.split(r"[\s\-]+", fold(form)) if x]
-            if parts:
-                body = r"[\s\-]*".join(parts)
-                pats.append(re.compile(rf"(?<!\w){body}(?!\w)"))
+        pats = [term_pattern(form) for form in forms if re.sub(r"[\s\-]+", "", fold(form))]
         if pats:
             out.append(ScenarioTerm(term=forms[0], patterns=tuple(pats), benefit=benefit))
     return tuple(out)

@@ -285,8 +285,9 @@ def tag_file(
         transcript = dataclasses.replace(transcript, scenario=scenario)
     tags = tag_transcript(transcript, tagger)
     inputs = {"transcript": sha256_file(transcript_path)}
-    if scenario_digest(transcript.scenario):
-        inputs["scenario"] = scenario_digest(transcript.scenario)
+    digest = scenario_digest(transcript.scenario)
+    if digest:
+        inputs["scenario"] = digest
     prov = tag_provenance(tagger, inputs)
     result = TagSet(tags=tags.tags, provenance=prov)
     write_tags(out_path, result)
