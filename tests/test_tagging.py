@@ -3661,3 +3661,23 @@ def test_a_bargained_gift_after_the_yes_is_a_concession_round15b(tagger):
     assert "agreement" in labels_in(tags, "u12"), labels_in(tags, "u12")
     got = labels_in(tags, "u13")
     assert "concession" in got, got
+
+
+@pytest.mark.parametrize(
+    "text,openers,expected",
+    [
+        # spaCy splits the elision ("s'" "il"): the opener is matched on the words glued back.
+        ("S'il signe avant le 30 avril, on livre en mai.", ("s'il",), True),
+        ("Et s'il faut attendre le 12, on attendra.", ("et s'il",), True),
+        ("Et si la commande est signée avant le 30 avril, on livre.", ("et si",), True),
+        ("(rires) Et s'il pleut ?", ("et s'il",), True),  # after a stage direction
+        ("Silvain passera le 12.", ("s'il", "si"), False),  # a whole word, not a prefix
+        ("On livre s'il le faut.", ("s'il",), False),  # only at the start
+    ],
+)
+def test_openers_with_an_elision_match(tagger, text, openers, expected):
+    from pipeline.tagging.context import _opens_with
+    from pipeline.tagging.training import sentences_of
+
+    _, sents = sentences_of(make([C(text)]).turns, tagger)
+    assert _opens_with(sents[0], openers) is expected, [t[0] for t in sents[0].toks]

@@ -2231,7 +2231,10 @@ def _reopen_sale(st: _State, since: int) -> None:
 def _opens_with(s: Sent, openers: Any) -> bool:
     """The sentence opens (after a stage direction such as "(rires)" and punctuation) with one of ``openers``."""
     words = [t[0] for t in s.toks[_stage_direction_end(s) :] if t[2] != "PUNCT" and t[0].strip()]
-    text = " ".join(words[:3])
+    # spaCy splits elisions ("s'" "il"): glue them back so that an opener such as "s'il" can match.
+    text = ""
+    for w in words[:3]:
+        text += w if not text or text.endswith(("'", "’")) else f" {w}"
     return any(text == o or text.startswith(f"{o} ") for o in openers)
 
 
