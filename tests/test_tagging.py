@@ -3681,3 +3681,106 @@ def test_openers_with_an_elision_match(tagger, text, openers, expected):
 
     _, sents = sentences_of(make([C(text)]).turns, tagger)
     assert _opens_with(sents[0], openers) is expected, [t[0] for t in sents[0].toks]
+# round 16 close
+# ---------------------------------------------------------------- round 16: next steps vs the deal's terms
+
+_AIR = [
+    C("Bonjour Monsieur Garnier, merci de me recevoir."),  # u1
+    K("Bonjour. Notre compresseur a vingt ans, il tombe en panne tous les mois."),  # u2
+    C("Et une panne, ça vous coûte combien, à peu près ?"),  # u3
+    K("Une journée d'arrêt, c'est trois mille euros de production perdue."),  # u4
+    C(
+        "Avec l'AirVis, vous avez un compresseur neuf, sous contrat d'entretien, et un dépannage sous "
+        "vingt-quatre heures."
+    ),  # u5
+    K("Ça m'intéresse. Mais je ne peux pas arrêter l'atelier en juillet, on a toutes les commandes."),  # u6
+]
+
+
+@pytest.mark.parametrize(
+    "recap,step",
+    [
+        # The offer's conditions restate the deal: a gift or a deadline for signing schedules nothing.
+        (
+            "Je récapitule : l'AirVis avec le contrat d'entretien trois ans, vingt-trois mille neuf cents euros, "
+            "mise en service offerte si signature avant fin mai.",
+            False,
+        ),
+        (
+            "Je récapitule : l'AirVis, vingt-trois mille neuf cents euros, formation offerte contre signature avant "
+            "le vingt mai.",
+            False,
+        ),
+        # … the contract the seller sends for signing is the step.
+        ("Je vous envoie le contrat demain matin pour signature.", True),
+    ],
+)
+def test_deal_terms_are_no_next_step_round16_close(tagger, recap, step):
+    turns = _AIR + [
+        C("On part sur l'AirVis avec le contrat d'entretien, alors ?"),  # u7
+        K("Oui, c'est d'accord, on part là-dessus."),  # u8
+        C(recap),  # u9
+        K("C'est ça."),  # u10
+    ]
+    got = labels_in(_tags(tagger, turns), "u9")
+    assert ("next_step" in got) is step, got
+
+
+@pytest.mark.parametrize(
+    "answer,step",
+    [
+        # Answering the timing objection, a slot or a visit named without a verb of the seller describes the offer.
+        ("Pas de souci : on a un créneau la semaine du deux juin, l'installation prend une journée.", False),
+        ("On peut faire mieux : visite technique cette semaine, pose dans les dix jours.", False),
+        # … the seller who proposes the visit with a date sets the step.
+        ("Pas de souci : je vous propose la visite technique le mardi 2 juin à neuf heures.", True),
+    ],
+)
+def test_slot_named_in_an_objection_answer_is_no_next_step_round16_close(tagger, answer, step):
+    turns = _AIR[:5] + [
+        K("Ça m'intéresse. Et vous pourriez l'installer quand ?"),  # u6
+        C("En général, on installe en juin."),  # u7
+        K(
+            "Non, là ça ne va pas. Vos délais ne collent pas du tout, on ne peut pas arrêter la production en juin."
+        ),
+        C(answer),  # u9
+        K("Bon, d'accord."),  # u10
+    ]
+    got = labels_in(_tags(tagger, turns), "u9")
+    assert ("next_step" in got) is step, got
+
+
+def test_personal_plan_after_the_set_step_is_followup_round16_close(tagger):
+    turns = _AIR + [
+        C("On part sur l'AirVis avec le contrat d'entretien, alors ?"),  # u7
+        K(
+            "Oui, c'est d'accord. Il faudra juste que je présente les chiffres à notre comité de direction "
+            "en décembre."
+        ),  # u8
+        C("Très bien. Je vous envoie le contrat demain matin."),  # u9: the step that closes the sale
+        K("Parfait."),  # u10
+        C(
+            "Ensuite, je vous appelle dans un mois pour faire un point. Et mi-novembre, on prépare ensemble "
+            "le dossier chiffré pour votre comité de direction."
+        ),  # u11: the after-sale plan, with the client's own committee
+        K("Merci, c'est gentil."),
+    ]
+    tags = _tags(tagger, turns)
+    assert "next_step" in labels_in(tags, "u9"), labels_in(tags, "u9")
+    got = labels_in(tags, "u11")
+    assert "next_step" not in got and "followup_action" in got, got
+
+
+@pytest.mark.parametrize(
+    "question,signal",
+    [
+        # Asking when it starts or how to pay projects the purchase …
+        ("D'accord. Et vous pourriez l'installer quand ?", True),
+        # … a plain question on a feature informs the client (the classifier alone is not sure enough).
+        ("Et le moteur, il est garanti combien de temps ?", False),
+    ],
+)
+def test_feature_question_is_no_buying_signal_round16_close(tagger, question, signal):
+    turns = _AIR[:5] + [K(question)]
+    got = labels_in(_tags(tagger, turns), "u6")
+    assert ("buying_signal" in got) is signal, got

@@ -1903,8 +1903,18 @@ def _candidate_turn(
         if act_cue is None:
             continue
         kinds = {x[1] for x in s.cues["next_step"]}
-        has_action = any(x[0] in ("action", "document", "proposition") for x in s.cues["next_step"])
-        has_strong = any(x[0] in ("action", "document") for x in s.cues["next_step"])
+        terms = _deal_term_cues(s, cfg)
+        acting = [x for x in s.cues["next_step"] if x not in terms]
+        has_action = any(x[0] in ("action", "document", "proposition") for x in acting)
+        has_strong = any(x[0] in ("action", "document") for x in acting)
+        # Round 16 (close). Answering an objection, "on a un créneau la semaine du deux juin", "visite technique
+        # cette semaine, pose dans les dix jours" describe the offer: no verb of the seller proposes the step.
+        if (
+            has_action
+            and _names_only_step_nouns(acting, cfg)
+            and any(a.sent == s.index and a.label == "objection_response" for a in st.acts)
+        ):
+            has_action = has_strong = False
         if not has_action and k_s > 0 and cfg.get("next_step_date_after_action", False):
             # Round 15 (cand). The action said, its precise date follows in the next sentence ("on vient faire
             # une démonstration sur vos parcelles. Jeudi 12 à neuf heures, ça vous irait ?").
@@ -2038,6 +2048,7 @@ def _candidate_turn(
                         break
                 if n_detail >= n_max:
                     break
+        _drop_personal_plan_steps(st, ti, ss, cfg)
     for s in ss:
         st.candidate_nouns.update(n for n in s.nouns if n not in generic and n not in st.client_nouns)
 
@@ -2236,6 +2247,68 @@ def _opens_with(s: Sent, openers: Any) -> bool:
     for w in words[:3]:
         text += w if not text or text.endswith(("'", "’")) else f" {w}"
     return any(text == o or text.startswith(f"{o} ") for o in openers)
+
+
+def _drop_personal_plan_steps(st: _State, ti: int, ss: Sequence[Sent], cfg: Mapping[str, Any]) -> None:
+    """Round 16 (close). After the sale, once its step was set in an earlier turn, a dated action of the plan
+    that takes up the client's own details ("mi-novembre, on prépare ensemble le dossier chiffré pour votre
+    comité", "je passe au cabinet à la fin des quinze jours d'essai pour recueillir l'avis de vos associés")
+    is the after-sale follow-up, not a new next step; sending the contract or the quote
+    (settings.yaml ``next_step_sale_documents``) still closes the sale. Such steps are dropped at the end."""
+    if not cfg.get("next_step_personal_plan_is_followup", False):
+        return
+    if not any(a.label == "next_step" and a.turn < ti for a in st.acts):
+        return
+    docs = tuple(str(x).lower() for x in cfg.get("next_step_sale_documents", ()))
+    by_index = {s.index: s for s in ss}
+    detailed = {a.sent for a in st.acts if a.turn == ti and a.label == "personalized_detail"}
+    for k, a in enumerate(st.acts):
+        if a.turn != ti or a.label != "next_step" or a.sent not in detailed:
+            continue
+        s = by_index.get(a.sent)
+        sale = s is not None and any(
+            x[0] == "document" and any(d in x[4].lower() for d in docs) for x in s.cues.get("next_step", [])
+        )
+        if not sale:
+            st.dropped_at_end.add(k)
+
+
+def _deal_term_cues(s: Sent, cfg: Mapping[str, Any]) -> list[tuple[str, str | None, int, int, str]]:
+    """Round 16 (close). Next-step cues that name a term of the deal, not an action proposed: a step noun
+    (settings.yaml ``next_step_term_nouns``: "signature", "mise en service") inside a condition or a deadline
+    ("offerte si signature avant fin mai", "contre signature", "dans l'heure qui suit la signature",
+    "signature avant le 30"), or any step noun given as a gift or included ("mise en service offerte", "visite
+    comprise"). The offer's conditions restate the deal; they schedule nothing."""
+    nouns = frozenset(str(x).lower() for x in cfg.get("next_step_term_nouns", ()))
+    step_nouns = frozenset(str(x).lower() for x in cfg.get("next_step_noun_cues", ()))
+    before = frozenset(str(x).lower() for x in cfg.get("next_step_term_preceders", ()))
+    after = frozenset(str(x).lower() for x in cfg.get("next_step_term_followers", ()))
+    gifts = tuple(str(x).lower() for x in cfg.get("next_step_gift_followers", ()))
+    out = []
+    for x in s.cues.get("next_step", []):
+        text = x[4].lower()
+        if x[0] != "action" or text not in step_nouns | nouns:
+            continue
+        i, j = x[2] - s.tok_start, x[3] - s.tok_start
+        prev = {t[0] for t in s.toks[max(0, i - 2) : i]}
+        nxt = s.toks[j][0] if 0 <= j < len(s.toks) else ""
+        if nxt.startswith(gifts) or (text in nouns and (prev & before or nxt in after)):
+            out.append(x)
+    return out
+
+
+def _names_only_step_nouns(
+    cues: Sequence[tuple[str, str | None, int, int, str]], cfg: Mapping[str, Any]
+) -> bool:
+    """Round 16 (close). Every action cue left is a bare step noun ("visite", "un créneau"), no verb of the
+    seller proposing it ("je vous propose", "on passe", "je vous envoie")."""
+    step_nouns = frozenset(str(x).lower() for x in cfg.get("next_step_noun_cues", ()))
+    acting = [x for x in cues if x[0] in ("action", "document", "proposition")]
+    return (
+        bool(step_nouns)
+        and bool(acting)
+        and all(x[0] == "action" and x[4].lower() in step_nouns for x in acting)
+    )
 
 
 def _precise_date(s: Sent) -> bool:
