@@ -3784,3 +3784,81 @@ def test_feature_question_is_no_buying_signal_round16_close(tagger, question, si
     turns = _AIR[:5] + [K(question)]
     got = labels_in(_tags(tagger, turns), "u6")
     assert ("buying_signal" in got) is signal, got
+# round 16 obj
+# ---------------------------------------------------------------- round 16: objections and their handling
+
+
+@pytest.mark.parametrize(
+    "seller,restated",
+    [
+        # Right after the reservation, the seller says it back and asks for a confirmation.
+        ("Pour vous, en dessous de moins dix, elle ne servirait plus à rien, c'est bien ça ?", True),
+        ("Vous comparez avec ce qu'on vous a dit sur les grands froids, c'est ça ?", True),
+        # A tag question that does not speak of the client, or a guess ("j'imagine"), restates nothing.
+        ("Le modèle de votre voisin était un ancien modèle, j'imagine ?", False),
+        ("La pose se fait en deux jours, c'est ça ?", False),
+    ],
+)
+def test_confirmed_restatement_of_an_objection_round16_obj(tagger, seller, restated):
+    turns = _HEAT[:6] + [C(seller), K("Oui, voilà.")]
+    tags = _tags(tagger, turns)
+    got = labels_in(tags, "u7")
+    assert ("objection_reformulation" in got) is restated, got
+    if restated:  # an objection nothing links to is dropped (objection_unheard_dropped)
+        assert "objection" in labels_in(tags, "u6"), labels_in(tags, "u6")
+
+
+@pytest.mark.parametrize(
+    "client,objecting",
+    [
+        # Refusing a kind of thing says what the offer must be: a need, not an objection.
+        ("moi je ne veux pas d'une usine à gaz dans mon garage", False),
+        ("je veux pas une machine qui fait un bruit d'avion", False),
+        # Refusing to do something, or a plural "de", still blocks the sale.
+        ("je ne veux pas m'engager sur un contrat de cinq ans", True),
+        ("je ne veux pas de travaux pendant les fêtes", True),
+    ],
+)
+def test_refusing_a_kind_of_thing_is_no_objection_round16_obj(tagger, client, objecting):
+    from pipeline.tagging.context import Sent, _drop_refused_kind
+
+    doc = tagger.nlp.make_doc(client)
+    start = next(t.i for t in doc if t.lower_ == "je")
+    sent = Sent(
+        index=0,
+        turn=0,
+        role="client",
+        tok_start=0,
+        tok_end=len(doc),
+        char_start=0,
+        char_end=len(client),
+        text=client,
+        n_words=len(doc),
+        form=None,
+        qrule="",
+        lemmas=frozenset(),
+        nouns=frozenset(),
+        words=tuple(t.lower_ for t in doc),
+        toks=tuple((t.lower_, t.lower_, "X") for t in doc),
+        cues={"objection": [("refus", "other", start, start + 5, "")]},
+    )
+    _drop_refused_kind(sent, tagger.nlp.get_pipe("rolegrid_context").res.settings)
+    assert ("objection" in sent.cues) is objecting, sent.cues
+
+
+def test_one_doubt_resolved_per_turn_round16_obj(tagger):
+    # Two answered reservations, then relief said twice in one turn: one doubt_resolved, linked to both.
+    turns = _HEAT + [
+        K("Bon. Et huit mille cinq cents euros, c'est beaucoup trop cher pour nous."),  # u8
+        C(
+            "Avec les aides, il vous reste quatre mille euros, et vous économisez mille cinq cents euros par an : "
+            "en moins de trois ans, c'est remboursé."
+        ),  # u9
+        K(
+            "Ah, d'accord, vu comme ça, ça me rassure. Et pour le froid, garanti par le fabricant, ça me rassure aussi."
+        ),
+        C("Parfait. Je vous prépare le devis détaillé ?"),
+    ]
+    tags = _tags(tagger, turns)
+    doubts = [t for t in tags.tags if t.turn_id == "u10" and t.label == "doubt_resolved"]
+    assert len(doubts) == 1, [t.quote for t in doubts]

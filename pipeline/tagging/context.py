@@ -734,13 +734,21 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 and any(a.label == "agreement" and a.turn == ti and a.sent == s.index for a in st.acts)
             ):
                 continue
-            _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
+            # Round 16 (obj): with doubt_resolves_several "link", the later sentence that takes back the
+            # previous doubt ("Ah ouais, vu comme ça. OK, ça me rassure") adds its objection to the turn's one
+            # doubt_resolved (the client says the same relief twice: one tag, the gold's one per turn).
+            several = cfg.get("doubt_resolves_several", False)
+            first = next((a for a in st.acts if a.turn == ti and a.label == "doubt_resolved"), None)
+            if several == "link" and first is not None:
+                first.links.append(target.act)
+            else:
+                _add(st, "doubt_resolved", s, c[0], 0.5 if weak else 0.7, links=[target.act])
             target.resolved = True
             resolved_at = s.index
             # One turn may take back two doubts ("ah, c'est pour ça qu'il était pas cher, je suis
             # rassurée. Et pour les cent euros, vu comme ça, ça passe"): a later sentence goes to the
             # previous objection still open that was answered.
-            if not cfg.get("doubt_resolves_several", False):
+            if not several:
                 break
             target = next(
                 (
@@ -822,6 +830,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     ):
         cue_min_p = cfg.get("objection_cue_min_p") or {}
         for s in ss:
+            _drop_refused_kind(s, cfg)
             c = s.hit("objection")
             convention = _says(s.words, cfg.get("objection_without_model", ()))
             if c is None and convention:
@@ -1305,6 +1314,15 @@ def _candidate_turn(
         just_objected = bool(prev_client) and open_obj is not None and open_obj.turn == prev_client[0].turn
         if open_obj is not None and _asks_which_cause(s, cfg):
             c_obj = None  # an alternative about the reservation asks which cause: the probe loop took it
+        if (
+            c_obj is None
+            and just_objected
+            and open_obj is not None
+            and not open_obj.reformulated
+            and "objection_reformulation" not in s.negatives
+            and _confirms_restatement(s, cfg)
+        ):
+            c_obj = ("confirmation", None, s.tok_start, s.tok_start, "")
         if (
             open_obj is not None
             and not open_obj.reformulated
@@ -2957,6 +2975,56 @@ def _repair_shows_unease(st: _State, ss: Sequence[Sent], prev_client: Sequence[S
         i for i, a in enumerate(st.acts) if a.turn == turn and a.label == "comfort_signal"
     )
     _add(st, "discomfort_signal", target, "rule:discomfort_signal/repaired_by_candidate", 0.5)
+
+
+def _drop_refused_kind(s: Sent, cfg: Mapping[str, Any]) -> None:
+    """Round 16 (obj). "Je ne veux pas d'un truc industriel", "je ne veux pas une salle de bains d'hôpital":
+    refusing a kind of thing (an indefinite article after the refusal) says what the offer must be, a need,
+    not a reservation that blocks the sale ("je ne veux pas m'engager pour l'année", "je ne veux pas de
+    nouvelles têtes" still are). The refusal cues of settings.yaml objection_refused_kind_cues followed by one
+    of objection_refused_kind_articles are taken out of the sentence's objection cues."""
+    ids = frozenset(str(x) for x in cfg.get("objection_refused_kind_cues", ()))
+    arts = frozenset(str(x) for x in cfg.get("objection_refused_kind_articles", ()))
+    found = s.cues.get("objection")
+    if not ids or not arts or not found:
+        return
+
+    def kind_after(x: tuple[str, str | None, int, int, str]) -> bool:
+        words = " ".join(t for t, _l, _p in s.toks[x[2] - s.tok_start :][:8]).replace("' ", "'").split()
+        if "pas" not in words:
+            return False
+        after = words[words.index("pas") + 1 :]
+        return bool(after) and after[0] in arts
+
+    kept = [x for x in found if not (x[0] in ids and kind_after(x))]
+    if len(kept) != len(found):
+        if kept:
+            s.cues["objection"] = kept
+        else:
+            del s.cues["objection"]
+
+
+def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 16 (obj). The seller says back what the client holds against the offer and asks for a
+    confirmation ("Vous comparez le contrat au coût d'une embauche, c'est ça ?", "Pour vous, c'est cher payé
+    pour des photos, c'est bien ça ?"): a closed question that ends on a confirmation tag (settings.yaml
+    objection_restatement_tags) and speaks of the client (second person, objection_restatement_person_words),
+    with some content before the tag. Right after a reservation it restates it, with or without a restating verb;
+    a summary of the talk ("si je résume, …", objection_restatement_not_summaries) does not."""
+    tags = tuple(str(x) for x in cfg.get("objection_restatement_tags", ()))
+    if not tags or s.form != "closed" or s.role != "candidate":
+        return False
+    text = " ".join(s.words).replace("' ", "'")
+    tail = next((t for t in tags if text == t or text.endswith(" " + t)), None)
+    if tail is None:
+        return False
+    if _says(s.words, cfg.get("objection_restatement_not_summaries", ())):
+        return (
+            False  # "si je résume, vous avez trois choses…, c'est ça ?" sums up the talk, not the reservation
+        )
+    body = text[: len(text) - len(tail)].split()
+    person = frozenset(str(x) for x in cfg.get("objection_restatement_person_words", ()))
+    return len(body) >= int(cfg.get("objection_restatement_min_words", 4)) and any(w in person for w in body)
 
 
 def _says(words: Sequence[str], phrases: Any) -> bool:
