@@ -3862,3 +3862,36 @@ def test_one_doubt_resolved_per_turn_round16_obj(tagger):
     tags = _tags(tagger, turns)
     doubts = [t for t in tags.tags if t.turn_id == "u10" and t.label == "doubt_resolved"]
     assert len(doubts) == 1, [t.quote for t in doubts]
+# Round 16 (reform): inside the follow-up plan, a person the client named, taken up in the third person
+# (without "vous"), is a personalised detail; a common noun or a name the seller brought does not suffice.
+@pytest.mark.parametrize(
+    "client,text,detailed",
+    [
+        (
+            "Oui, c'est d'accord. Par contre Karim, mon chef d'atelier, il n'aime pas les applis compliquées.",
+            "Parfait, je vous rappelle dans un mois. Et je forme Karim en premier, sur place.",
+            True,
+        ),
+        (
+            "Oui, c'est d'accord. Mais Nadine, au bureau, elle va avoir peur de tout ça.",
+            "Très bien, je vous rappelle dans un mois. Et la première semaine, un technicien sera là pour que "
+            "Nadine soit accompagnée.",
+            True,
+        ),
+        # A common noun the client used, said in the third person: not enough without "vous".
+        (
+            "Oui, c'est d'accord. L'équipe attend ça depuis longtemps.",
+            "Parfait, je vous rappelle dans un mois. Et le technicien passe former l'équipe.",
+            False,
+        ),
+        # A name the seller brings himself is no detail taken from the client.
+        (
+            "Oui, c'est d'accord.",
+            "Parfait, je vous rappelle dans un mois. Et Julien, notre technicien, passe installer le logiciel.",
+            False,
+        ),
+    ],
+)
+def test_personalized_detail_names_the_clients_people_round16_reform(tagger, client, text, detailed):
+    got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
+    assert ("personalized_detail" in got) is detailed, got

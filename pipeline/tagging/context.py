@@ -2055,7 +2055,7 @@ def _candidate_turn(
                 and n not in st.candidate_nouns
             }
             c = s.cue("personalized_detail")
-            if reused and (c is not None or s.second_person):
+            if reused and (c is not None or s.second_person or _names_client_world(s, reused, cfg)):
                 n_max = int(cfg.get("max_personalized_per_turn", 2))
                 # Details taken up in separate parts of the sentence ("avec le calcul sur vos pointes de
                 # parcelle, pis une page pour Bernard") are separate details.
@@ -2427,6 +2427,19 @@ def _action_clauses(s: Sent, label: str, cfg: Mapping[str, Any]) -> list[tuple[i
         return whole
     bounds = [*cuts, s.tok_end]
     return [(bounds[k], bounds[k + 1], -1, -1) for k in range(len(cuts))]
+
+
+def _names_client_world(s: Sent, reused: set[str], cfg: Mapping[str, Any]) -> bool:
+    """Round 16 (reform). Inside the follow-up plan, a detail of the client's world may be said in the
+    third person, without "vous": a person or a place the client named ("je forme Karim en premier",
+    "une recette de gratin, pour Jules", "pour que Nadine soit accompagnée"). A proper noun the client said
+    first, taken up in the follow-up, is such a detail (settings.yaml detail_client_names)."""
+    mode = str(cfg.get("detail_client_names", "") or "")
+    if not mode:
+        return False
+    if mode == "any":
+        return True
+    return any(pos == "PROPN" and lem in reused for _t, lem, pos in s.toks)
 
 
 def _detail_segments(
