@@ -1592,7 +1592,7 @@ def _candidate_turn(
     # Once the seller has asked for the decision (a closing question in an earlier turn), what they say
     # next answers reservations or settles terms; new arguments belong to the presentation.
     closed_before = cfg.get("argument_before_closing_only", False) and any(
-        a.label == "closing_question" and a.turn < ti for a in st.acts
+        a.label == "closing_question" and a.turn < ti and _late_close(st, a.turn) for a in st.acts
     )
     if st.needs and st.agreement_turn is None and not closed_before:
         # Restatements and objection answers are not arguments (tags.md: inside objection
@@ -1641,6 +1641,12 @@ def _candidate_turn(
             if c is None:
                 continue
             thr = float(cfg.get("argument_min_similarity", 0.3)) if c[0] != "model" else 0.0
+            if (
+                c[0] != "model"
+                and not answered_here
+                and _confident(s, "argument", cfg.get("argument_confident_cue_any_need"))
+            ):
+                thr = 0.0  # the classifier alone would have made it an argument, with no similarity floor
             if c[0] == "model" and asking_early:
                 continue
             # Inside objection handling the classifier alone mostly hears the answer to the objection (tags.md:
@@ -1648,8 +1654,13 @@ def _candidate_turn(
             if c[0] == "model" and in_handling and cfg.get("argument_in_handling_needs_cue", False):
                 continue
             best, score = _best_need(st, s, sim, thr)
-            if answered_here and c[0] == "model" and cfg.get("second_argument_needs_cue", False):
-                continue  # the second argument of a turn needs its own benefit phrase
+            if (
+                answered_here
+                and c[0] == "model"
+                and cfg.get("second_argument_needs_cue", False)
+                and not _opens_on_topic(s, cfg.get("argument_topic_openers", ()))
+            ):
+                continue  # the second argument of a turn needs its own benefit phrase (or a topic opener)
             if best is not None and score >= thr and best not in answered_here and best not in served:
                 _add(st, "argument", s, c[0], 0.55, links=_argument_links(st, s, sim, best, score))
                 st.offer_made = True
@@ -2868,6 +2879,42 @@ def _argument_from_example(
     ]
     scored = [x for x in scored if x[1] is not None and x[2] >= float(floor)]
     _add_closest_argument(st, scored, sim, "rule:argument/illustrated_benefit")
+
+
+def _late_close(st: _State, turn: int) -> bool:
+    """Round 16 (arg). Whether a closing question at ``turn`` ends the presentation: a close asked early
+    (a pushy seller's "on part là-dessus ?" at a quarter of the talk) is followed by the arguments the
+    seller still has to give; only past ``argument_before_closing_min_share`` (settings.yaml) does the
+    seller mostly answer reservations and settle terms. Without the key every close counts."""
+    return st.share(turn) >= float(st.settings.get("argument_before_closing_min_share", 0.0))
+
+
+def _confident(s: Sent, label: str, on: Any) -> bool:
+    """Round 16 (arg). A cue hit whose classifier score also reaches the classifier-alone threshold: the
+    sentence would be tagged on the score alone, so the cue must not ask more of it (a need similarity
+    floor) than the score alone does (settings.yaml argument_confident_cue_any_need)."""
+    if not on:
+        return False
+    p = s.probs.get(label)
+    if p is None:
+        return False
+    _lo, hi = s.thresholds.get(label, s.thresholds.get("default", (0.3, 0.8)))
+    return p >= hi
+
+
+def _opens_on_topic(s: Sent, openers: Any) -> bool:
+    """Round 16 (arg). A presentation takes the client's needs in turn, each sentence opened by the topic
+    it answers ("et pour les pannes, …", "quant à votre rapport RSE, …", "côté interlocuteur, …"): such a
+    sentence is a further argument of its turn even without a benefit phrase (settings.yaml
+    argument_topic_openers: word sequences the sentence starts with, after "et"/"alors"/"(rires)")."""
+    if not openers:
+        return False
+    words = [w for w in s.words if w not in ("(", ")", "rires")]
+    while words and words[0] in ("et", "alors", "puis", "euh"):
+        words = words[1:]
+    head = " " + " ".join(words[:6]).replace("' ", "'") + " "
+    # An elided opener ("pour l'") is joined to its noun ("pour l'eau").
+    return any(head.startswith(f" {o}" if o.endswith("'") else f" {o} ") for o in openers)
 
 
 def _add_closest_argument(
