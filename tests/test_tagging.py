@@ -3908,6 +3908,115 @@ def test_one_doubt_resolved_per_turn_round16_obj(tagger):
         (
             "Oui, c'est d'accord.",
             "Parfait, je vous rappelle dans un mois. Et Julien, notre technicien, passe installer le logiciel.",
+# round 16 mood
+# ---------------------------------------------------------------- round 16: climate and negotiation
+
+
+def _discomfort_in(tagger, turns, turn_id):
+    return "discomfort_signal" in labels_in(_tags(tagger, turns), turn_id)
+
+
+@pytest.mark.parametrize(
+    "opening,uneasy",
+    [
+        # The client's schedule said at the opening, before any offer, frames the meeting.
+        (
+            "Bonjour. Asseyez-vous. J'ai trois quarts d'heure, pas plus, j'ai une réunion de production à onze heures.",
+            False,
+        ),
+        ("Bonjour. Oui, on est en plein relevage, mon chef de culture qui m'attend.", False),
+        # An irritation at the opening still counts.
+        ("Bonjour. Vous savez au moins ce qu'on fait, ici ?", True),
+    ],
+)
+def test_schedule_at_the_opening_is_no_unease_round16_mood(tagger, opening, uneasy):
+    turns = [C("Bonjour Monsieur Garnier, merci de me recevoir."), K(opening)]
+    assert _discomfort_in(tagger, turns, "u2") is uneasy
+
+
+@pytest.mark.parametrize(
+    "leaving,uneasy",
+    [
+        # Leaving a meeting the client is pleased with closes it politely.
+        ("Parfait. Bon, il faut que j'y aille, j'ai une réunion à onze heures.", False),
+        ("Très bien. Bon, je dois y aller, mon associé m'attend.", False),
+        ("D'accord. Il faut que j'y aille, j'ai une patiente à dix-sept heures.", False),
+        # Cutting the talk short is unease.
+        ("Non. Je dois y aller, là, ma tournée. Au revoir.", True),
+        ("Bon. Il faut que j'y aille.", True),
+    ],
+)
+def test_leaving_a_pleasant_meeting_is_no_unease_round16_mood(tagger, leaving, uneasy):
+    turns = _HEAT + _HEAT_LATER[:4] + [K(leaving)]
+    assert _discomfort_in(tagger, turns, "u12") is uneasy
+
+
+@pytest.mark.parametrize(
+    "gift,conceded",
+    [
+        # A thing added for free in the first person is a gift.
+        ("Et je vous mets le kit d'entretien gratuit, en plus.", True),
+        ("Bon, écoutez, je vous fais le premier mois gratuit.", True),
+        ("Et je vous mets aussi l'option eau chaude gratuite.", True),
+        # Free as a feature of the offer, or a thing the client gets anyway, gives nothing.
+        ("La mise en service est gratuite, c'est compris dans le prix de la pose.", False),
+        ("Le diagnostic, on le fait toujours, il est gratuit pour tout le monde.", False),
+    ],
+)
+def test_a_thing_added_for_free_is_a_concession_round16_mood(tagger, gift, conceded):
+    turns = _HEAT + [K("Huit mille cinq cents, c'est cher quand même."), C(gift)]  # u9
+    got = [t for t in _tags(tagger, turns).tags if t.turn_id == "u9" and t.label == "concession"]
+    assert bool(got) is conceded, got
+    if got:
+        assert got[0].attributes.get("justified") is False
+
+
+@pytest.mark.parametrize(
+    "between,justified",
+    [
+        # The counterpart asked in the seller's next turn buys the gift back.
+        ([], True),
+        # Asked several turns later, it asks for the signature: the gift stays without counterpart.
+        (
+            [
+                C("Et la pose, on la fait en deux jours, vous gardez l'eau chaude le soir."),
+                K("Ah, ça c'est bien."),
+                C("L'entretien, c'est une visite par an."),
+                K("D'accord."),
+            ],
+            False,
+        ),
+    ],
+)
+def test_a_counterpart_justifies_only_the_previous_gift_round16_mood(tagger, between, justified):
+    turns = _HEAT + [
+        K("Huit mille cinq cents, c'est cher quand même."),  # u8
+        C("Bon, écoutez, je peux vous faire cinq cents euros de remise."),  # u9
+        K("Ah, c'est mieux."),  # u10
+    ]
+    turns += between + [
+        C("Et si vous signez avant la fin du mois, on vous pose tout en mai."),
+        K("On verra."),
+    ]
+    got = [t for t in _tags(tagger, turns).tags if t.turn_id == "u9" and t.label == "concession"]
+    assert got, labels_in(_tags(tagger, turns), "u9")
+    assert got[0].attributes.get("justified") is justified
+
+
+@pytest.mark.parametrize(
+    "client,seller,adjusted",
+    [
+        # "Je vois que" names the reservation the seller adjusts to.
+        (
+            "Une application, pour mes chefs d'équipe ? Ils ne s'en serviront pas, ça ne marchera pas.",
+            "Je vois que l'application ne vous emballe pas. Si vous voulez, le responsable de site vous envoie "
+            "chaque vendredi un récapitulatif papier des passages.",
+            True,
+        ),
+        # After a buying signal it notices the client's readiness: no change of course.
+        (
+            "Et vous pourriez l'installer quand, la pompe ?",
+            "Je vois que le projet vous plaît. On peut installer début mai, on part là-dessus ?",
             False,
         ),
     ],
@@ -3987,3 +4096,6 @@ def test_only_a_late_close_ends_the_arguments_round16_arg(tagger, close_turn, en
     turns = [{"id": f"u{i + 1}", "role": "candidate" if i % 2 else "client"} for i in range(21)]
     st = _State(turns, _settings_round16_arg(tagger))
     assert _late_close(st, close_turn) is ends_presentation, close_turn
+def test_je_vois_que_after_a_reservation_is_an_adjustment_round16_mood(tagger, client, seller, adjusted):
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    assert ("adjustment" in labels_in(_tags(tagger, turns), "u9")) is adjusted

@@ -995,8 +995,15 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and not any(x.form for x in prev_cand)
         and sum(x.n_words for x in prev_cand) >= min_expl
     )
+    leave_only = _leave_taking_is_ease(st, ss, cfg)
     for s in ss if not skip_discomfort else []:
         explained_here = explained and s.form != "open"
+        if (
+            leave_only
+            and s.cues.get("discomfort_signal")
+            and all(x[4] in leave_only for x in s.cues["discomfort_signal"])
+        ):
+            continue
         if reserving_turn and not any(x[0] in despite for x in s.cues.get("discomfort_signal", [])):
             continue
         c = s.hit("discomfort_signal")
@@ -1023,6 +1030,25 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         if c is not None and "discomfort_signal" not in s.cues:
             _add(st, "comfort_signal", s, c[0], 0.6)
             break
+
+
+def _leave_taking_is_ease(st: _State, ss: list[Sent], cfg: Mapping[str, Any]) -> frozenset[str]:
+    """Round 16 (mood). Saying one must leave ("il faut que j'y aille", "j'ai une réunion") is a sign of
+    unease when it cuts the interview short, not when it states the client's schedule at the opening
+    ("j'ai trois quarts d'heure, pas plus, j'ai une réunion à onze heures", before any offer) or closes a
+    meeting the client is pleased with ("Parfait. Bon, il faut que j'y aille", a turn that opens with a
+    satisfied acknowledgement of ``discomfort_leave_polite_openers``). Returns the leave-taking cue texts
+    (``discomfort_leave_phrases``) that do not count in this turn (empty when they count)."""
+    leave = frozenset(cfg.get("discomfort_leave_phrases", ()))
+    if not leave or not ss:
+        return frozenset()
+    if not st.offer_made:
+        return leave
+    head = ss[0].text.lstrip(" \t.,;:!?…-(")
+    for o in cfg.get("discomfort_leave_polite_openers", ()):
+        if head.startswith(o) and (len(head) == len(o) or not head[len(o)].isalpha()):
+            return leave
+    return frozenset()
 
 
 # --------------------------------------------------------------------------- candidate turns
@@ -1802,9 +1828,18 @@ def _candidate_turn(
         # "Je sens que vous êtes prête à vous décider" in a turn that asks for the decision, acknowledges a
         # buying signal or makes a gift takes note of the signal: no change of course (settings.yaml).
         closing = frozenset(cfg.get("adjustment_not_in_closing_turn", ()))
+        # Round 16 (mood): "je vois que" is a cue of both; it notices a buying signal only after the client
+        # showed one ("je vois que ça vous plaît"). After a reservation ("je vois que l'application ne vous
+        # emballe pas. Si vous préférez, …") it names the reaction the seller adjusts to
+        # (settings.yaml adjustment_ack_needs_buying_signal).
+        ack_needs_signal = cfg.get("adjustment_ack_needs_buying_signal", False)
+        signalled = any(a.turn == prev_client[0].turn and a.label == "buying_signal" for a in st.acts)
         concludes = bool(closing) and (
             _has_label(st, ti, "closing_question")
-            or any(s.cue("buying_signal_ack") is not None for s in ss)
+            or (
+                any(s.cue("buying_signal_ack") is not None for s in ss)
+                and (signalled or not ack_needs_signal)
+            )
             or any(x[0] == "geste" for s in ss for x in s.cues.get("concession", []))
         )
         # A question about the offer (buying signal: "il tombe à combien ?") is no satisfaction: it does not
@@ -1847,6 +1882,9 @@ def _candidate_turn(
     )
     for s in ss:
         gift = [x for x in s.cues.get("concession", []) if x[0] == "geste"]
+        if not gift:
+            free = _free_gift(s, cfg)
+            gift = [free] if free is not None else []
         if s.cue("agreement_summary") is not None or not (
             st.objections
             or st.closing_asked
@@ -1883,11 +1921,15 @@ def _candidate_turn(
             cfg.get("max_concessions_per_turn", 1)
         ):
             break
-    # A counterpart asked now justifies the previous candidate turn's concession.
+    # A counterpart asked now justifies the previous candidate turn's concession. Round 16 (mood): only
+    # that turn's (settings.yaml concession_counterpart_previous_turn_only): "si vous signez aujourd'hui"
+    # ten turns after a discount asks for the signature, it does not buy back the gift made long before.
+    recent_only = bool(cfg.get("concession_counterpart_previous_turn_only", False))
     if any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", [])):
         for a in reversed(st.acts):
             if a.label == "concession" and a.turn < ti:
-                a.attributes["justified"] = True
+                if not recent_only or (prev_client and a.turn >= prev_client[0].turn - 1):
+                    a.attributes["justified"] = True
                 break
             if a.label == "concession":
                 break
@@ -2983,6 +3025,33 @@ def _first_person_gift(s: Sent, cue: tuple[str, str | None, int, int, str], cfg:
     span = s.toks[lo : cue[3] - s.tok_start]
     giving = tuple(cfg.get("concession_giving_stems", ()))  # word starts: the lemmatiser misses "l'offre"
     return any(t[0] in ("je", "j'", "on") for t in span) and any(t[0].startswith(giving) for t in span)
+
+
+def _free_gift(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, int, str] | None:
+    """Round 16 (mood). The seller who adds something for free in the first person ("je vous mets le kit de
+    buttage gratuit", "je vous fais le premier mois gratuit", "je vous mets l'option œufs gratuite") makes a
+    gift, whatever the thing given: "je"/"on" + "vous" + a giving verb (``concession_free_giving_verbs``),
+    then, a few words on, a word of ``concession_free_words`` (settings.yaml). "La livraison est gratuite"
+    (no giver) describes the offer. Returns a ``geste`` cue over those words, or None."""
+    free = frozenset(cfg.get("concession_free_words", ()))
+    verbs = frozenset(cfg.get("concession_free_giving_verbs", ()))
+    if not free or not verbs:
+        return None
+    words = [t[0] for t in s.toks]
+    for k, w in enumerate(words):
+        if w not in free:
+            continue
+        for j in range(max(0, k - 12), k - 2):
+            if (
+                words[j] in ("je", "on")
+                and words[j + 1] == "vous"
+                and (
+                    words[j + 2] in verbs
+                    or (words[j + 2] in ("le", "la", "les", "l'", "en") and words[j + 3] in verbs)
+                )
+            ):
+                return ("geste", None, s.tok_start + j, s.tok_start + k + 1, " ".join(words[j : k + 1]))
+    return None
 
 
 def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
