@@ -3681,6 +3681,8 @@ def test_openers_with_an_elision_match(tagger, text, openers, expected):
 
     _, sents = sentences_of(make([C(text)]).turns, tagger)
     assert _opens_with(sents[0], openers) is expected, [t[0] for t in sents[0].toks]
+
+
 # round 16 close
 # ---------------------------------------------------------------- round 16: next steps vs the deal's terms
 
@@ -3784,6 +3786,8 @@ def test_feature_question_is_no_buying_signal_round16_close(tagger, question, si
     turns = _AIR[:5] + [K(question)]
     got = labels_in(_tags(tagger, turns), "u6")
     assert ("buying_signal" in got) is signal, got
+
+
 # round 16 obj
 # ---------------------------------------------------------------- round 16: objections and their handling
 
@@ -3834,26 +3838,6 @@ def test_refusing_a_kind_of_thing_is_no_objection_round16_obj(tagger, client, ob
         char_end=len(client),
         text=client,
         n_words=len(doc),
-# --------------------------------------------------------------------------- round 16 (arg): arguments
-
-
-def _sent_round16_arg(tagger, text, probs=None, turn=0):
-    """A Sent as the context step sees it (words as components.py cuts them), for the helper checks."""
-    from pipeline.tagging.context import Sent
-    from pipeline.tagging.questions import norm
-
-    doc = tagger.nlp.make_doc(text)
-    words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
-    s = Sent(
-        index=0,
-        turn=turn,
-        role="candidate",
-        tok_start=0,
-        tok_end=len(doc),
-        char_start=0,
-        char_end=len(text),
-        text=norm(text),
-        n_words=len(words),
         form=None,
         qrule="",
         lemmas=frozenset(),
@@ -3882,6 +3866,8 @@ def test_one_doubt_resolved_per_turn_round16_obj(tagger):
     tags = _tags(tagger, turns)
     doubts = [t for t in tags.tags if t.turn_id == "u10" and t.label == "doubt_resolved"]
     assert len(doubts) == 1, [t.quote for t in doubts]
+
+
 # Round 16 (reform): inside the follow-up plan, a person the client named, taken up in the third person
 # (without "vous"), is a personalised detail; a common noun or a name the seller brought does not suffice.
 @pytest.mark.parametrize(
@@ -3908,6 +3894,113 @@ def test_one_doubt_resolved_per_turn_round16_obj(tagger):
         (
             "Oui, c'est d'accord.",
             "Parfait, je vous rappelle dans un mois. Et Julien, notre technicien, passe installer le logiciel.",
+            False,
+        ),
+    ],
+)
+def test_personalized_detail_names_the_clients_people_round16_reform(tagger, client, text, detailed):
+    got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
+    assert ("personalized_detail" in got) is detailed, got
+
+
+# --------------------------------------------------------------------------- round 16 (arg): arguments
+
+
+def _sent_round16_arg(tagger, text, probs=None, turn=0):
+    """A Sent as the context step sees it (words as components.py cuts them), for the helper checks."""
+    from pipeline.tagging.context import Sent
+    from pipeline.tagging.questions import norm
+
+    doc = tagger.nlp.make_doc(text)
+    words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
+    s = Sent(
+        index=0,
+        turn=turn,
+        role="candidate",
+        tok_start=0,
+        tok_end=len(doc),
+        char_start=0,
+        char_end=len(text),
+        text=norm(text),
+        n_words=len(words),
+        form=None,
+        qrule="",
+        lemmas=frozenset(),
+        nouns=frozenset(),
+        words=words,
+    )
+    s.probs = dict(probs or {})
+    s.thresholds = {"argument": (0.2, 0.7)}
+    return s
+
+
+def _settings_round16_arg(tagger):
+    return tagger.nlp.get_pipe("rolegrid_context").res.settings
+
+
+@pytest.mark.parametrize(
+    "text,topic",
+    [
+        # A sentence of the presentation opened by the need it takes up next.
+        ("Et pour les pannes, il y a la télésurveillance : on intervient avant que ça casse.", True),
+        ("Quant à votre rapport RSE, nous sommes certifiés ISO 14001.", True),
+        ("Côté interlocuteur, vous aurez un responsable de site, une seule personne.", True),
+        ("Pour l'eau chaude, le ballon intégré fait 190 litres, au lieu de vos 150.", True),
+        ("(rires) Et pour la paie, tout est intégré, plus rien à ressaisir.", True),
+        # "pour vous" states the benefit, it names no topic; a feature opener names no need.
+        ("Pour vous, ça veut dire fini les gouttes dans la peinture.", False),
+        ("Et avec le stylet, il dessine directement sur l'écran.", False),
+        ("Le clavier est rétroéclairé, c'est sympa le soir.", False),
+        # "pour" inside the sentence, not at its start.
+        ("On a une formule pour les familles nombreuses.", False),
+    ],
+)
+def test_topic_opener_of_a_further_argument_round16_arg(tagger, text, topic):
+    from pipeline.tagging.context import _opens_on_topic
+
+    openers = _settings_round16_arg(tagger).get("argument_topic_openers", ())
+    assert _opens_on_topic(_sent_round16_arg(tagger, text), openers) is topic, text
+
+
+@pytest.mark.parametrize(
+    "p,confident",
+    [
+        (0.95, True),  # the classifier alone would make it an argument
+        (0.7, True),
+        (0.5, False),  # a cue confirmed by a middling score keeps its similarity floor
+        (None, False),  # no classifier score: the cue decides alone, with its floor
+    ],
+)
+def test_confident_benefit_phrase_needs_no_similarity_floor_round16_arg(tagger, p, confident):
+    from pipeline.tagging.context import _confident
+
+    on = _settings_round16_arg(tagger).get("argument_confident_cue_any_need")
+    s = _sent_round16_arg(
+        tagger,
+        "Et le dossier d'aides, c'est nous qui le montons : vous signez, on fait le reste.",
+        probs={} if p is None else {"argument": p},
+    )
+    assert _confident(s, "argument", on) is confident, p
+    assert _confident(s, "argument", False) is False  # the key off: as before
+
+
+@pytest.mark.parametrize(
+    "close_turn,ends_presentation",
+    [
+        (5, False),  # "on part là-dessus ?" at a quarter of the talk: the arguments still come
+        (9, False),
+        (10, True),  # from the middle of the talk on, a close ends the presentation
+        (16, True),
+    ],
+)
+def test_only_a_late_close_ends_the_arguments_round16_arg(tagger, close_turn, ends_presentation):
+    from pipeline.tagging.context import _late_close, _State
+
+    turns = [{"id": f"u{i + 1}", "role": "candidate" if i % 2 else "client"} for i in range(21)]
+    st = _State(turns, _settings_round16_arg(tagger))
+    assert _late_close(st, close_turn) is ends_presentation, close_turn
+
+
 # round 16 mood
 # ---------------------------------------------------------------- round 16: climate and negotiation
 
@@ -4021,81 +4114,6 @@ def test_a_counterpart_justifies_only_the_previous_gift_round16_mood(tagger, bet
         ),
     ],
 )
-def test_personalized_detail_names_the_clients_people_round16_reform(tagger, client, text, detailed):
-    got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
-    assert ("personalized_detail" in got) is detailed, got
-        words=words,
-    )
-    s.probs = dict(probs or {})
-    s.thresholds = {"argument": (0.2, 0.7)}
-    return s
-
-
-def _settings_round16_arg(tagger):
-    return tagger.nlp.get_pipe("rolegrid_context").res.settings
-
-
-@pytest.mark.parametrize(
-    "text,topic",
-    [
-        # A sentence of the presentation opened by the need it takes up next.
-        ("Et pour les pannes, il y a la télésurveillance : on intervient avant que ça casse.", True),
-        ("Quant à votre rapport RSE, nous sommes certifiés ISO 14001.", True),
-        ("Côté interlocuteur, vous aurez un responsable de site, une seule personne.", True),
-        ("Pour l'eau chaude, le ballon intégré fait 190 litres, au lieu de vos 150.", True),
-        ("(rires) Et pour la paie, tout est intégré, plus rien à ressaisir.", True),
-        # "pour vous" states the benefit, it names no topic; a feature opener names no need.
-        ("Pour vous, ça veut dire fini les gouttes dans la peinture.", False),
-        ("Et avec le stylet, il dessine directement sur l'écran.", False),
-        ("Le clavier est rétroéclairé, c'est sympa le soir.", False),
-        # "pour" inside the sentence, not at its start.
-        ("On a une formule pour les familles nombreuses.", False),
-    ],
-)
-def test_topic_opener_of_a_further_argument_round16_arg(tagger, text, topic):
-    from pipeline.tagging.context import _opens_on_topic
-
-    openers = _settings_round16_arg(tagger).get("argument_topic_openers", ())
-    assert _opens_on_topic(_sent_round16_arg(tagger, text), openers) is topic, text
-
-
-@pytest.mark.parametrize(
-    "p,confident",
-    [
-        (0.95, True),  # the classifier alone would make it an argument
-        (0.7, True),
-        (0.5, False),  # a cue confirmed by a middling score keeps its similarity floor
-        (None, False),  # no classifier score: the cue decides alone, with its floor
-    ],
-)
-def test_confident_benefit_phrase_needs_no_similarity_floor_round16_arg(tagger, p, confident):
-    from pipeline.tagging.context import _confident
-
-    on = _settings_round16_arg(tagger).get("argument_confident_cue_any_need")
-    s = _sent_round16_arg(
-        tagger,
-        "Et le dossier d'aides, c'est nous qui le montons : vous signez, on fait le reste.",
-        probs={} if p is None else {"argument": p},
-    )
-    assert _confident(s, "argument", on) is confident, p
-    assert _confident(s, "argument", False) is False  # the key off: as before
-
-
-@pytest.mark.parametrize(
-    "close_turn,ends_presentation",
-    [
-        (5, False),  # "on part là-dessus ?" at a quarter of the talk: the arguments still come
-        (9, False),
-        (10, True),  # from the middle of the talk on, a close ends the presentation
-        (16, True),
-    ],
-)
-def test_only_a_late_close_ends_the_arguments_round16_arg(tagger, close_turn, ends_presentation):
-    from pipeline.tagging.context import _late_close, _State
-
-    turns = [{"id": f"u{i + 1}", "role": "candidate" if i % 2 else "client"} for i in range(21)]
-    st = _State(turns, _settings_round16_arg(tagger))
-    assert _late_close(st, close_turn) is ends_presentation, close_turn
 def test_je_vois_que_after_a_reservation_is_an_adjustment_round16_mood(tagger, client, seller, adjusted):
     turns = _HEAT + [K(client), C(seller)]  # u8, u9
     assert ("adjustment" in labels_in(_tags(tagger, turns), "u9")) is adjusted
