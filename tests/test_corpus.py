@@ -26,6 +26,7 @@ CORPORA = [
         "dev12",
         "dev13",
         "dev14",
+        "dev15",
         "heldout",
     )
 ]

@@ -2090,11 +2090,11 @@ def test_objection_the_seller_leaves_aside_round12(tagger, seller, objection):
             "Sur chaque moteur de la ligne, un par moteur, sans arrêter la production.",
             False,
         ),
-        # A doubt about the whole offer asked as a question is a new objection (trust), so its answer responds:
-        # the classifier trained with dev13's author who objects by asking reads it so (round 15; round 12
-        # expected no response here).
+        # A new reservation (trust) is a new objection, so its answer responds. (The same doubt asked as a
+        # question, "vous êtes sûrs de vos capteurs ?", is read as one by some classifiers and not by others:
+        # the one trained on dev–dev13 did, the one on dev–dev14 does not; round 12 expected no response.)
         (
-            "Hm. Mais vous, vous êtes sûrs de vos capteurs ?",
+            "Hm. Mais vos capteurs, franchement, je n'y crois pas trop.",
             "Justement, ils sont garantis cinq ans et vous pouvez arrêter à tout moment après trois mois.",
             True,
         ),
@@ -3734,8 +3734,11 @@ def test_deal_terms_are_no_next_step_round16_close(tagger, recap, step):
         # Answering the timing objection, a slot or a visit named without a verb of the seller describes the offer.
         ("Pas de souci : on a un créneau la semaine du deux juin, l'installation prend une journée.", False),
         ("On peut faire mieux : visite technique cette semaine, pose dans les dix jours.", False),
-        # … the seller who proposes the visit with a date sets the step.
-        ("Pas de souci : je vous propose la visite technique le mardi 2 juin à neuf heures.", True),
+        # … the seller who proposes the visit with a date, and asks, sets the step.
+        (
+            "Pas de souci : je passe faire la visite technique le mardi 2 juin à neuf heures, ça vous va ?",
+            True,
+        ),
     ],
 )
 def test_slot_named_in_an_objection_answer_is_no_next_step_round16_close(tagger, answer, step):
