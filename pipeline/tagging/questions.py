@@ -189,6 +189,9 @@ class QuestionRules:
             target = " ".join(phrase.replace("?", "").replace("!", "").split())
             n_max = len(target.split()) + target.count("'") + target.count("-")
             for i in range(len(words)):
+                # The glued text starts with its first word: most starts are out at once (speed).
+                if not target.startswith(words[i]):
+                    continue
                 # The tokeniser splits elisions ("n'" + "importe"): compare the glued text.
                 for n in range(1, min(n_max, len(words) - i) + 1):
                     if self._flat(words[i : i + n]) == target:
