@@ -3961,8 +3961,9 @@ def _settings_round16_arg(tagger):
 def test_topic_opener_of_a_further_argument_round16_arg(tagger, text, topic):
     from pipeline.tagging.context import _opens_on_topic
 
-    openers = _settings_round16_arg(tagger).get("argument_topic_openers", ())
-    assert _opens_on_topic(_sent_round16_arg(tagger, text), openers) is topic, text
+    cfg = _settings_round16_arg(tagger)
+    openers, skip = cfg.get("argument_topic_openers", ()), cfg.get("argument_topic_skip_words", ())
+    assert _opens_on_topic(_sent_round16_arg(tagger, text), openers, skip) is topic, text
 
 
 @pytest.mark.parametrize(

@@ -1684,7 +1684,9 @@ def _candidate_turn(
                 answered_here
                 and c[0] == "model"
                 and cfg.get("second_argument_needs_cue", False)
-                and not _opens_on_topic(s, cfg.get("argument_topic_openers", ()))
+                and not _opens_on_topic(
+                    s, cfg.get("argument_topic_openers", ()), cfg.get("argument_topic_skip_words", ())
+                )
             ):
                 continue  # the second argument of a turn needs its own benefit phrase (or a topic opener)
             if best is not None and score >= thr and best not in answered_here and best not in served:
@@ -2944,15 +2946,17 @@ def _confident(s: Sent, label: str, on: Any) -> bool:
     return p >= hi
 
 
-def _opens_on_topic(s: Sent, openers: Any) -> bool:
+def _opens_on_topic(s: Sent, openers: Any, skip_words: Any = ()) -> bool:
     """Round 16 (arg). A presentation takes the client's needs in turn, each sentence opened by the topic
     it answers ("et pour les pannes, …", "quant à votre rapport RSE, …", "côté interlocuteur, …"): such a
     sentence is a further argument of its turn even without a benefit phrase (settings.yaml
-    argument_topic_openers: word sequences the sentence starts with, after "et"/"alors"/"(rires)")."""
+    argument_topic_openers: word sequences the sentence starts with, after "(rires)" and the linking words
+    of argument_topic_skip_words, "et", "alors")."""
     if not openers:
         return False
     words = [w for w in s.words if w not in ("(", ")", "rires")]
-    while words and words[0] in ("et", "alors", "puis", "euh"):
+    skip = frozenset(skip_words)
+    while words and words[0] in skip:
         words = words[1:]
     head = " " + " ".join(words[:6]).replace("' ", "'") + " "
     # An elided opener ("pour l'") is joined to its noun ("pour l'eau").
