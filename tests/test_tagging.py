@@ -3827,25 +3827,15 @@ def test_confirmed_restatement_of_an_objection_round16_obj(tagger, seller, resta
     ],
 )
 def test_refusing_a_kind_of_thing_is_no_objection_round16_obj(tagger, client, objecting):
-    from pipeline.tagging.context import Sent, _drop_refused_kind
+    import dataclasses
+
+    from pipeline.tagging.context import _drop_refused_kind
 
     doc = tagger.nlp.make_doc(client)
     start = next(t.i for t in doc if t.lower_ == "je")
-    sent = Sent(
-        index=0,
-        turn=0,
+    sent = dataclasses.replace(
+        _sent_round16_arg(tagger, client),
         role="client",
-        tok_start=0,
-        tok_end=len(doc),
-        char_start=0,
-        char_end=len(client),
-        text=client,
-        n_words=len(doc),
-        form=None,
-        qrule="",
-        lemmas=frozenset(),
-        nouns=frozenset(),
-        words=tuple(t.lower_ for t in doc),
         toks=tuple((t.lower_, t.lower_, "X") for t in doc),
         cues={"objection": [("refus", "other", start, start + 5, "")]},
     )

@@ -2315,10 +2315,8 @@ def _reopen_sale(st: _State, since: int) -> None:
 def _opens_with(s: Sent, openers: Any) -> bool:
     """The sentence opens (after a stage direction such as "(rires)" and punctuation) with one of ``openers``."""
     words = [t[0] for t in s.toks[_stage_direction_end(s) :] if t[2] != "PUNCT" and t[0].strip()]
-    # spaCy splits elisions ("s'" "il"): glue them back so that an opener such as "s'il" can match.
-    text = ""
-    for w in words[:3]:
-        text += w if not text or text.endswith(("'", "’")) else f" {w}"
+    # spaCy splits elisions ("s'" "il"): glued back so that an opener such as "s'il" can match.
+    text = _glued(words[:3])
     return any(text == o or text.startswith(f"{o} ") for o in openers)
 
 
@@ -2958,7 +2956,7 @@ def _opens_on_topic(s: Sent, openers: Any, skip_words: Any = ()) -> bool:
     skip = frozenset(skip_words)
     while words and words[0] in skip:
         words = words[1:]
-    head = " " + " ".join(words[:6]).replace("' ", "'") + " "
+    head = f" {_glued(words[:6])} "
     # An elided opener ("pour l'") is joined to its noun ("pour l'eau").
     return any(head.startswith(f" {o}" if o.endswith("'") else f" {o} ") for o in openers)
 
@@ -3123,7 +3121,7 @@ def _drop_refused_kind(s: Sent, cfg: Mapping[str, Any]) -> None:
         return
 
     def kind_after(x: tuple[str, str | None, int, int, str]) -> bool:
-        words = " ".join(t for t, _l, _p in s.toks[x[2] - s.tok_start :][:8]).replace("' ", "'").split()
+        words = _glued([t for t, _l, _p in s.toks[x[2] - s.tok_start :][:8]]).split()
         if "pas" not in words:
             return False
         after = words[words.index("pas") + 1 :]
@@ -3147,14 +3145,13 @@ def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
     tags = tuple(str(x) for x in cfg.get("objection_restatement_tags", ()))
     if not tags or s.form != "closed" or s.role != "candidate":
         return False
-    text = " ".join(s.words).replace("' ", "'")
+    text = _glued(s.words)
     tail = next((t for t in tags if text == t or text.endswith(" " + t)), None)
     if tail is None:
         return False
+    # "si je résume, vous avez trois choses…, c'est ça ?" sums up the talk, not the reservation.
     if _says(s.words, cfg.get("objection_restatement_not_summaries", ())):
-        return (
-            False  # "si je résume, vous avez trois choses…, c'est ça ?" sums up the talk, not the reservation
-        )
+        return False
     body = text[: len(text) - len(tail)].split()
     person = frozenset(str(x) for x in cfg.get("objection_restatement_person_words", ()))
     return len(body) >= int(cfg.get("objection_restatement_min_words", 4)) and any(w in person for w in body)
@@ -3163,8 +3160,14 @@ def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
 def _says(words: Sequence[str], phrases: Any) -> bool:
     """One of ``phrases`` stands, as whole words, in ``words`` (elided words joined back: "d' accord" ->
     "d'accord")."""
-    text = " " + " ".join(words).replace("' ", "'") + " "
+    text = f" {_glued(words)} "
     return any(f" {p} " in text for p in phrases)
+
+
+def _glued(words: Sequence[str]) -> str:
+    """The words joined by spaces, elided words glued to the next ("s' il" -> "s'il"; the Doc's text has
+    plain apostrophes, components.py)."""
+    return " ".join(words).replace("' ", "'")
 
 
 def _best_need(st: _State, s: Sent, sim: _Similarity, floor: float = 0.0) -> tuple[int | None, float]:
