@@ -4143,3 +4143,102 @@ def test_a_rebuttal_before_the_probe_answers_the_objection_round17_obj(tagger, s
     got = labels_in(_tags(tagger, turns), "u9")
     assert "objection_probe" in got, got
     assert ("objection_response" in got) is answered, got
+
+
+# --------------------------------------------------------------------------- round 17 (reform): reformulations
+
+
+def _sent_round17_reform(tagger, text, obj_cues=()):
+    """A Sent with its tokens (lowercased text, lemma, POS) and the objection-reformulation cues given."""
+    from pipeline.tagging.context import Sent
+    from pipeline.tagging.questions import norm
+
+    doc = tagger.nlp.make_doc(text)
+    words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
+    s = Sent(
+        index=0,
+        turn=0,
+        role="candidate",
+        tok_start=0,
+        tok_end=len(doc),
+        char_start=0,
+        char_end=len(text),
+        text=norm(text),
+        n_words=len(words),
+        form=None,
+        qrule="",
+        lemmas=frozenset(),
+        nouns=frozenset(),
+        words=words,
+        toks=tuple((norm(t.text), norm(t.text), "PUNCT" if t.is_punct else "X") for t in doc),
+    )
+    if obj_cues:
+        s.cues["objection_reformulation"] = [("marqueur", None, 0, 3, c) for c in obj_cues]
+    return s
+
+
+@pytest.mark.parametrize(
+    "text,marker,need",
+    [
+        # A shared restating marker, then what the client wants: a need restated.
+        (
+            "Si je vous suis, il vous faut un site à votre image, qui raconte l'atelier.",
+            "si je vous suis",
+            True,
+        ),
+        (
+            "Si je comprends bien, ce qu'il vous faut, c'est un air parfaitement sec.",
+            "si je comprends bien",
+            True,
+        ),
+        (
+            "Si je comprends bien, vous voulez que quelqu'un vienne tout installer.",
+            "si je comprends bien",
+            True,
+        ),
+        # A worry or a refusal restated, or a marker that only names reservations: no need.
+        (
+            "Autrement dit, vous ne voulez pas dépendre d'un serveur que vous ne maîtrisez pas.",
+            "autrement dit",
+            False,
+        ),
+        ("Si je comprends bien, le budget ne couvre pas la pose.", "si je comprends bien", False),
+        ("Vous avez peur que vous vouliez un autre modèle après.", "vous avez peur", False),
+    ],
+)
+def test_shared_marker_with_a_want_restates_a_need_round17_reform(tagger, text, marker, need):
+    from pipeline.tagging.context import _restated_need_not_reservation
+
+    s = _sent_round17_reform(tagger, text, obj_cues=[marker])
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _restated_need_not_reservation(s, cfg) is need
+
+
+@pytest.mark.parametrize(
+    "text,pattern,reservation",
+    [
+        # Right after a reservation, a need marker that restates it: the reservation is restated.
+        ("Si je reformule : vous comparez le contrat à une embauche.", "marqueur_sur", True),
+        (
+            "D'accord, donc à matériel égal, vous payeriez quinze pour cent de moins ailleurs.",
+            "accuse_donc",
+            True,
+        ),
+        (
+            "Vous voulez dire qu'avec le crédit qui court encore, c'est pas possible pour vous.",
+            "marqueur",
+            True,
+        ),
+        # What the client wants, a summary of the needs, a sentence not addressed to the client, an echo: no.
+        ("Donc vous voulez quelque chose de discret.", "donc_vous", False),
+        ("Si je résume, vous avez trois choses : le dos, l'image et le budget.", "marqueur_sur", False),
+        ("D'accord, donc idéalement pas plus de quatre mille cinq.", "accuse_donc", False),
+        ("Vous comparez le contrat à une embauche.", "echo", False),
+    ],
+)
+def test_need_marker_after_a_reservation_restates_it_round17_reform(tagger, text, pattern, reservation):
+    from pipeline.tagging.context import _restates_reservation
+
+    s = _sent_round17_reform(tagger, text)
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _restates_reservation(s, (pattern, None, 0, 3, ""), cfg) is reservation

@@ -1340,6 +1340,16 @@ def _candidate_turn(
         just_objected = bool(prev_client) and open_obj is not None and open_obj.turn == prev_client[0].turn
         if open_obj is not None and _asks_which_cause(s, cfg):
             c_obj = None  # an alternative about the reservation asks which cause: the probe loop took it
+        if c_obj is not None and _restated_need_not_reservation(s, cfg):
+            c_obj = None  # "si je vous suis, il vous faut un site à votre image": a need restated
+        if (
+            c_obj is None
+            and just_objected
+            and open_obj is not None
+            and not open_obj.reformulated
+            and _restates_reservation(s, c_need, cfg)
+        ):
+            c_obj = (c_need[0], None, c_need[2], c_need[3], c_need[4])
         if (
             c_obj is None
             and just_objected
@@ -2606,6 +2616,49 @@ def _verbless_echo(
     best = sim.closest(s, prev_client)
     shared = max(len(s.lemmas & c.lemmas) for c in prev_client)
     return best >= thr and shared >= int(cfg.get("echo_min_shared_lemmas", 2))
+
+
+def _says_a_want(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (reform). The sentence says what the client wants or needs (``restated_need_phrases``: "il
+    vous faut", "vous voulez", "ce qui compte pour vous"), not as part of ``restated_need_phrases_not``
+    ("vous voulez dire qu'…" only introduces a restatement)."""
+    text = f" {_glued([t[0] for t in s.toks if t[0].strip()])} "
+    for n in cfg.get("restated_need_phrases_not", ()):
+        text = text.replace(f" {n} ", " ")
+    return any(f" {p} " in text for p in cfg.get("restated_need_phrases", ()))
+
+
+def _restated_need_not_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (reform). "Si je comprends bien", "si je vous suis", "autrement dit" restate a need as well
+    as a reservation: when the sentence's only objection cues are such shared markers and it says what the
+    client wants (``restated_need_phrases``: "il vous faut", "vous voulez que", "vous cherchez"; not negated:
+    "vous ne voulez pas dépendre d'un serveur…" restates a worry), it restates a need, even right after
+    a reservation (CV: four such sentences of four authors read as objection reformulations)."""
+    shared = [str(x) for x in cfg.get("restating_markers_shared", ())]
+    if not shared or any(x[4] not in shared for x in s.cues.get("objection_reformulation", [])):
+        return False
+    return _says_a_want(s, cfg)
+
+
+def _restates_reservation(
+    s: Sent, c_need: tuple[str, str | None, int, int, str] | None, cfg: Mapping[str, Any]
+) -> bool:
+    """Round 17 (reform). Right after the client voiced a reservation, a restatement opened by a marker of
+    need reformulation ("si je reformule : vous comparez le contrat à une embauche", "vous voulez dire
+    qu'avec le crédit qui court, c'est pas possible", "d'accord, donc pour vous, une réparation le ferait
+    repartir") restates the reservation, unless it says what the client wants (``restated_need_phrases``).
+    Only explicit markers count (``reservation_restating_need_markers``: pattern ids of need_reformulation),
+    not the classifier alone nor a verbless echo; the sentence speaks to the client ("vous", "votre": "d'accord,
+    donc idéalement pas plus de quatre mille cinq" restates a budget, a need) and does not sum up the needs
+    (``needs_summary_markers``: "si je résume")."""
+    ids = frozenset(str(x) for x in cfg.get("reservation_restating_need_markers", ()))
+    if c_need is None or c_need[0] not in ids or s.form == "open" or "objection_reformulation" in s.negatives:
+        return False
+    if c_need[2] - s.tok_start > int(cfg.get("reformulation_marker_max_offset", 6)) or not s.second_person:
+        return False
+    if _says(list(s.words), cfg.get("needs_summary_markers", ())):
+        return False  # "si je résume, vous avez trois choses : …" sums up the needs
+    return not _says_a_want(s, cfg)
 
 
 def _needs_summary(s: Sent, cfg: Mapping[str, Any]) -> bool:
