@@ -4242,3 +4242,103 @@ def test_need_marker_after_a_reservation_restates_it_round17_reform(tagger, text
     s = _sent_round17_reform(tagger, text)
     cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
     assert _restates_reservation(s, (pattern, None, 0, 3, ""), cfg) is reservation
+
+
+# ---------------------------------------------------------------- round 17 (close): the close and the follow-up
+
+
+def _with_setting_round17_close(tagger, key, value):
+    """Context manager: the context component reads settings.yaml with ``key`` set to ``value`` for the
+    block (the parsed settings are read-only: a copy of the resources is swapped in, then the original back)."""
+    import contextlib
+    import dataclasses
+    from types import MappingProxyType
+
+    @contextlib.contextmanager
+    def switched():
+        ctx = tagger.nlp.get_pipe("rolegrid_context")
+        old = ctx.res
+        ctx.res = dataclasses.replace(old, settings=MappingProxyType({**old.settings, key: value}))
+        try:
+            yield
+        finally:
+            ctx.res = old
+
+    return switched()
+
+
+@pytest.mark.parametrize(
+    "question,step",
+    [
+        # A closing question that asks for the decision itself: its date times the decision.
+        ("Je sens que vous vous projetez. On lance l'installation le lundi 3 mars ?", False),
+        ("Je sens que vous vous projetez. On part sur l'AirVis, avec une pose le lundi 3 mars ?", False),
+        # … the seller who books a visit with a date proposes the step.
+        (
+            "Je sens que vous vous projetez. Je vous propose la visite technique le lundi 3 mars à neuf heures, "
+            "ça vous va ?",
+            True,
+        ),
+    ],
+)
+def test_closing_question_on_the_decision_is_no_next_step_round17_close(tagger, question, step):
+    turns = _AIR[:5] + [
+        K("Ça m'intéresse. Et vous pourriez l'installer quand ?"),  # u6
+        C(question),  # u7
+        K("Oui, allez, on y va."),  # u8
+    ]
+    got = labels_in(_tags(tagger, turns), "u7")
+    assert ("next_step" in got) is step, got
+    assert "closing_question" in got or step, got
+
+
+def test_decision_phrases_in_closing_rule_can_be_switched_off_round17_close(tagger):
+    turns = _AIR[:5] + [
+        K("Ça m'intéresse. Et vous pourriez l'installer quand ?"),
+        C("Je sens que vous vous projetez. On lance l'installation le lundi 3 mars ?"),  # u7
+        K("Oui, allez, on y va."),
+    ]
+    with _with_setting_round17_close(tagger, "next_step_decision_phrases_in_closing", []):
+        got = labels_in(_tags(tagger, turns), "u7")
+    assert "next_step" in got, got
+
+
+_TIMING_OBJECTION_ROUND17 = _AIR[:5] + [
+    K("Ça m'intéresse. Et vous pourriez l'installer quand ?"),  # u6
+    C("En général, on installe en juin."),  # u7
+    K(
+        "Non, là ça ne va pas. Vos délais ne collent pas du tout, on ne peut pas arrêter la production en juin."
+    ),
+    C(
+        "Je comprends. Alors on installe un samedi, quand l'atelier est fermé : vous ne perdez pas une journée "
+        "de production."
+    ),  # u9
+]
+
+
+@pytest.mark.parametrize(
+    "reply,on,agreed",
+    [
+        # The yes said in the sentence that takes the objection back accepts the answer, not the offer …
+        ("Un samedi, ça, ça me va.", True, False),
+        ("Un samedi, là oui, ça me va. Et le contrat d'entretien, il dure combien de temps ?", True, False),
+        # … (the same reply was an agreement before the rule).
+        ("Un samedi, ça, ça me va.", False, True),
+    ],
+)
+def test_yes_that_takes_a_doubt_back_is_no_agreement_round17_close(tagger, reply, on, agreed):
+    turns = _TIMING_OBJECTION_ROUND17 + [K(reply)]  # u10
+    with _with_setting_round17_close(tagger, "agreement_not_in_doubt_sentence", on):
+        got = labels_in(_tags(tagger, turns), "u10")
+    assert "doubt_resolved" in got, got
+    assert ("agreement" in got) is agreed, got
+
+
+def test_yes_to_a_closing_question_stays_an_agreement_round17_close(tagger):
+    turns = _TIMING_OBJECTION_ROUND17 + [
+        K("Ah, un samedi, ça me rassure."),  # u10
+        C("Alors, on part sur l'AirVis ?"),  # u11
+        K("Un samedi, ça me va. Oui, on part là-dessus."),  # u12
+    ]
+    got = labels_in(_tags(tagger, turns), "u12")
+    assert "agreement" in got, got

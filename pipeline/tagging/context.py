@@ -783,6 +783,10 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             resolved_at = s.index
             break
 
+    if agreed_here and _agreement_only_takes_doubt_back(st, ti, prev_closing, cfg):
+        st.agreement_turn, st.provisional_turn = agreement_before, provisional_before
+        agreed_here = False
+
     # Objections (one per turn), once the candidate has presented something.
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
     offer_ok = st.offer_made or not cfg.get("objection_after_offer", True)
@@ -2054,6 +2058,8 @@ def _candidate_turn(
             and all(x[4].lower() in vague for x in s.cues["next_step"] if x[1] == "date")
         ):
             continue
+        if _closing_asks_decision(st, s, cfg):
+            continue
         n_steps = sum(1 for a in st.acts if a.turn == ti and a.label == "next_step")
         # A visit, a delivery or an installation the candidate describes while presenting the offer
         # ("on livre le samedi") is proposed as the next step only once the decision was asked for.
@@ -2517,6 +2523,33 @@ def _action_clauses(s: Sent, label: str, cfg: Mapping[str, Any]) -> list[tuple[i
         return whole
     bounds = [*cuts, s.tok_end]
     return [(bounds[k], bounds[k + 1], -1, -1) for k in range(len(cuts))]
+
+
+def _agreement_only_takes_doubt_back(st: _State, ti: int, prev_closing: bool, cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (close). Without a closing question just before, a yes said in the very sentence that takes an
+    objection back ("le samedi, ça, ça me va", "trente jours, bon, ça c'est honnête, ça me va", "février, là oui,
+    ça va") accepts the answer to the reservation, not the proposal: the doubt is resolved, the decision is
+    still to come. The turn's agreement acts are dropped at the end, like the other ``dropped_at_end`` acts
+    (settings.yaml ``agreement_not_in_doubt_sentence``); returns whether they were."""
+    if not cfg.get("agreement_not_in_doubt_sentence", False) or prev_closing:
+        return False
+    agreed = [i for i, a in enumerate(st.acts) if a.turn == ti and a.label == "agreement"]
+    doubts = {a.sent for a in st.acts if a.turn == ti and a.label == "doubt_resolved"}
+    if not agreed or not all(st.acts[i].sent in doubts for i in agreed):
+        return False
+    st.dropped_at_end.update(agreed)
+    return True
+
+
+def _closing_asks_decision(st: _State, s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (close). A closing question that asks for the decision itself ("on part sur la formule Pro,
+    avec une bascule après le 15 mai ?", "on lance Saint-Herblain le lundi 3 mars ?", "je vous inscris pour
+    samedi prochain ?") is the closing question: its date times the decision, and the next step is the one
+    booked after the yes. Decision phrases: settings.yaml ``next_step_decision_phrases_in_closing``."""
+    phrases = tuple(str(x).lower() for x in cfg.get("next_step_decision_phrases_in_closing", ()))
+    if not phrases or not any(a.sent == s.index and a.label == "closing_question" for a in st.acts):
+        return False
+    return _says([t[0] for t in s.toks], phrases)
 
 
 def _names_client_world(s: Sent, reused: set[str], cfg: Mapping[str, Any]) -> bool:
