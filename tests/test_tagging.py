@@ -4342,3 +4342,79 @@ def test_yes_to_a_closing_question_stays_an_agreement_round17_close(tagger):
     ]
     got = labels_in(_tags(tagger, turns), "u12")
     assert "agreement" in got, got
+
+
+# Round 17 (mood) ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        # The seller says outright that he changes course.
+        (
+            "D'accord, on laisse le bruit de la pompe de côté. Ce qui compte pour vous, c'est la facture.",
+            True,
+        ),
+        ("Vous avez raison, laissons les pourcentages. Regardez vos factures de l'an dernier.", True),
+        (
+            "Je comprends, alors je ne vais pas insister sur l'application. La pompe se règle avec un bouton.",
+            True,
+        ),
+        ("Alors on change d'approche : on part de votre facture de fioul, ligne par ligne.", True),
+        (
+            "Mais on n'est pas obligés de partir sur le grand modèle : le petit suffit pour votre maison.",
+            True,
+        ),
+        # Leaving a technician on site, a feature of the offer: no change of course.
+        (
+            "Et on laisse toujours un technicien sur place le premier jour, pour vous montrer les réglages.",
+            False,
+        ),
+        ("Vous pouvez changer de formule d'entretien quand vous voulez, sans frais.", False),
+    ],
+)
+def test_an_announced_change_of_course_is_an_adjustment_round17_mood(tagger, seller, adjusted):
+    client = "Le bruit, franchement, je m'en fiche. Ce qui m'inquiète, c'est ce que ça va me coûter."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    assert ("adjustment" in labels_in(_tags(tagger, turns), "u9")) is adjusted
+
+
+@pytest.mark.parametrize(
+    "gift,n",
+    [
+        # Two gifts joined in one sentence, each with its giver: two concessions.
+        ("Bon, écoutez, je vous offre la mise en service, et je vous fais cinq cents euros de remise.", 2),
+        ("Je peux vous faire trois cents euros de remise, et je vous mets le premier entretien gratuit.", 2),
+        # The announcement of a gift, then the gift: one concession.
+        (
+            "Je peux faire un geste : si vous signez avant la fin du mois, je vous offre la mise en service.",
+            1,
+        ),
+        # A gift named without a giver describes the offer; the seller's own gift is the only one.
+        ("Il y a la mise en service offerte, et je vous fais cinq cents euros de remise.", 1),
+        # One giver, two things: one gesture.
+        ("Je vous fais cinq cents euros de remise, et aussi le premier entretien gratuit.", 1),
+    ],
+)
+def test_two_gifts_in_one_sentence_are_two_concessions_round17_mood(tagger, gift, n):
+    turns = _HEAT + [K("Huit mille cinq cents, c'est cher quand même."), C(gift)]  # u9
+    got = [t for t in _tags(tagger, turns).tags if t.turn_id == "u9" and t.label == "concession"]
+    assert len(got) == n, [(t.quote, t.source) for t in got]
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        # A curt, non-committal reply after the offer is unease.
+        ("On verra.", True),
+        ("Bon, on verra bien.", True),
+        ("C'est ça. Au revoir.", True),
+        ("Si vous le dites. Au revoir.", True),
+        # A plain confirmation, or "on verra" inside a fuller answer, is not.
+        ("C'est ça.", False),
+        ("Oui, on verra ça samedi avec mon mari, c'est parfait.", False),
+    ],
+)
+def test_a_curt_non_committal_reply_is_unease_round17_mood(tagger, reply, uneasy):
+    turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
+    assert _discomfort_in(tagger, turns, "u12") is uneasy

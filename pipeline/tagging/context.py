@@ -242,6 +242,7 @@ def run_context(
     thresholds = {k: tuple(v) for k, v in (settings.get("classifier_thresholds") or {}).items()}
     for s in sents:
         s.thresholds = thresholds
+    _course_change_cues(sents, settings)
     sim = _Similarity(sents, encoder, float(settings.get("link_alpha", 0.7)))
     generic = frozenset(str(x) for x in settings.get("generic_lemmas", []))
     by_turn: dict[int, list[Sent]] = {}
@@ -292,6 +293,25 @@ def run_context(
     acts = _settle_climate(_drop_framing_comfort(acts, settings), settings)
     acts = _drop_rejected_reformulations(acts, by_turn, roles, settings)
     return _uneasy_climate(acts, settings)
+
+
+def _course_change_cues(sents: Sequence[Sent], settings: Mapping[str, Any]) -> None:
+    """Round 17 (mood). The seller who says outright that he changes course ("on change d'approche", "je ne
+    vais pas insister sur les fonctions avancées", "on laisse le bris de glace de côté", "laissons les
+    pourcentages", "on n'est pas obligés de partir sur les dix-huit") adjusts to the client's reaction: such a
+    sentence (a regular expression of settings.yaml ``adjustment_course_change_patterns``) gets an adjustment
+    cue with the id ``adjustment_course_change_cue``, and the adjustment rules treat it as that cue. Added
+    after the sentence classifier has read the sentence (its inputs are unchanged)."""
+    patterns = [re.compile(str(p)) for p in settings.get("adjustment_course_change_patterns", ()) or ()]
+    cue_id = str(settings.get("adjustment_course_change_cue", "") or "")
+    if not patterns or not cue_id:
+        return
+    for s in sents:
+        if s.role != "candidate" or any(x[0] == cue_id for x in s.cues.get("adjustment", [])):
+            continue
+        m = next((m for p in patterns if (m := p.search(s.text)) is not None), None)
+        if m is not None:
+            s.cues.setdefault("adjustment", []).append((cue_id, None, s.tok_start, s.tok_end, m.group(0)))
 
 
 def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -1018,6 +1038,9 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         if c is not None:
             _add(st, "discomfort_signal", s, c[0], 0.6)
             break
+    if ss and st.offer_made and not skip_discomfort and not reserving_turn and _curt_reply(ss, cfg):
+        if not _has_label(st, ti, "discomfort_signal"):
+            _add(st, "discomfort_signal", ss[0], "reponse_seche", 0.6, span=_turn_span(ss))
     uneasy = _has_label(st, ti, "discomfort_signal")
     in_need = frozenset(cfg.get("comfort_not_in_need_turn", ()))
     for s in ss if not uneasy else []:
@@ -1034,6 +1057,20 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         if c is not None and "discomfort_signal" not in s.cues:
             _add(st, "comfort_signal", s, c[0], 0.6)
             break
+
+
+def _curt_reply(ss: list[Sent], cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (mood). Once the offer is on the table, a client turn made only of a non-committal reply ("On
+    verra.", "On verra bien.", "C'est ça. Au revoir.", "Si vous le dites. Au revoir.") answers the seller curtly:
+    a sign of unease (the whole turn matches one of settings.yaml ``discomfort_curt_reply_patterns``)."""
+    patterns = [re.compile(str(p)) for p in cfg.get("discomfort_curt_reply_patterns", ()) or ()]
+    text = " ".join(s.text.strip() for s in ss)
+    return any(p.search(text) for p in patterns)
+
+
+def _turn_span(ss: list[Sent]) -> tuple[int, int, int, int]:
+    """Tokens and characters of a whole turn, from its first sentence to its last."""
+    return ss[0].tok_start, ss[-1].tok_end, ss[0].char_start, ss[-1].char_end
 
 
 def _leave_taking_is_ease(st: _State, ss: list[Sent], cfg: Mapping[str, Any]) -> frozenset[str]:
@@ -1934,6 +1971,11 @@ def _candidate_turn(
             continue
         justified = any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", []))
         _add(st, "concession", s, gift[0][0], 0.6, attributes={"justified": justified})
+        second = _second_gift(s, gift[0], cfg)
+        if second is not None and sum(1 for a in st.acts if a.turn == ti and a.label == "concession") < int(
+            cfg.get("max_concessions_per_turn", 1)
+        ):
+            _add(st, "concession", s, second[0], 0.6, attributes={"justified": justified}, span=second[1])
         # "Je vous la fais à cent soixante-dix. Et je vous rajoute un paquet de merguez": two gifts,
         # each in its own sentence (settings.yaml max_concessions_per_turn).
         if sum(1 for a in st.acts if a.turn == ti and a.label == "concession") >= int(
@@ -3142,7 +3184,9 @@ def _first_person_gift(s: Sent, cue: tuple[str, str | None, int, int, str], cfg:
     return any(t[0] in ("je", "j'", "on") for t in span) and any(t[0].startswith(giving) for t in span)
 
 
-def _free_gift(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, int, str] | None:
+def _free_gift(
+    s: Sent, cfg: Mapping[str, Any], first_word: int = 0
+) -> tuple[str, str | None, int, int, str] | None:
     """Round 16 (mood). The seller who adds something for free in the first person ("je vous mets le kit de
     buttage gratuit", "je vous fais le premier mois gratuit", "je vous mets l'option œufs gratuite") makes a
     gift, whatever the thing given: "je"/"on" + "vous" + a giving verb (``concession_free_giving_verbs``),
@@ -3156,7 +3200,7 @@ def _free_gift(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, i
     for k, w in enumerate(words):
         if w not in free:
             continue
-        for j in range(max(0, k - 12), k - 2):
+        for j in range(max(first_word, k - 12), k - 2):
             if (
                 words[j] in ("je", "on")
                 and words[j + 1] == "vous"
@@ -3166,6 +3210,56 @@ def _free_gift(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, i
                 )
             ):
                 return ("geste", None, s.tok_start + j, s.tok_start + k + 1, " ".join(words[j : k + 1]))
+    return None
+
+
+def _second_gift(
+    s: Sent, first: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]
+) -> tuple[str, tuple[int, int, int, int]] | None:
+    """Round 17 (mood). Two gifts joined in one sentence, each with its own giver ("je vous offre le premier
+    mois, et je vous fais l'option vélo à quatre euros", "je peux vous faire 50 euros de remise, et je vous mets
+    le kit de buttage gratuit") are two concessions: after the first gift cue, a joining word of
+    ``concession_second_gift_joiners`` ("et", ","), then "je"/"on" + "vous" (or "je peux vous") and a gift cue or
+    a free gift. "Et aussi le premier vol gratuit" (no second giver) stays one gesture. Returns the pattern id
+    and the (token, char) span of the second clause, or None."""
+    joiners = frozenset(str(x) for x in cfg.get("concession_second_gift_joiners", ()) or ())
+    if not joiners:
+        return None
+    words = [t[0] for t in s.toks]
+    start = first[3] - s.tok_start
+    # The first gift is made too, by its own giver in its clause ("je vous offre le kit", "je peux vous faire le
+    # premier mois offert"): not a gift named without a giver ("il y a l'installation offerte", "pour la remise,")
+    # nor the announcement of the one to come ("je peux faire un geste : si vous signez…, je vous offre…").
+    announced = tuple(str(x) for x in cfg.get("concession_second_gift_announcements", ()) or ())
+    if any(w in first[4] for w in announced):
+        return None
+    k0 = first[2] - s.tok_start
+    clause = list(words[k0:start])
+    for w in reversed(words[max(0, k0 - 10) : k0]):
+        if w in (",", ":", ";", "."):
+            break
+        clause.append(w)
+    if not {"je", "on"} & set(clause):
+        return None
+    for j in range(max(start, 1), len(words) - 2):
+        if words[j] not in ("je", "on") or words[j - 1] not in joiners:
+            continue
+        rest = words[j + 1 : j + 3]
+        if "vous" not in rest:
+            continue
+        lo = s.tok_start + j
+        found = next((x for x in s.cues.get("concession", []) if x[0] == "geste" and x[2] >= lo), None)
+        if found is None:
+            found = _free_gift(s, cfg, j)
+        if found is None:
+            return None
+        # The clause's characters: the giver is the (k+1)-th free-standing "je"/"on" of the sentence.
+        k = sum(1 for w in words[:j] if w in ("je", "on"))
+        hits = list(re.finditer(r"(?<![\w'])(?:je|on)(?![\w'])", s.text))
+        if k >= len(hits):
+            return None
+        c0 = s.char_start + hits[k].start()
+        return found[0], (lo, s.tok_end, c0, s.char_end)
     return None
 
 
