@@ -4113,38 +4113,6 @@ def test_je_vois_que_after_a_reservation_is_an_adjustment_round16_mood(tagger, c
     assert ("adjustment" in labels_in(_tags(tagger, turns), "u9")) is adjusted
 
 
-# --------------------------------------------------------------------------- round 17 (obj)
-
-
-@pytest.mark.parametrize(
-    "seller,answered",
-    [
-        # The seller rebuts first, then probes: the statement before the question answers the objection.
-        (
-            "Mais une chaudière neuve au fioul, vous paierez toujours le fioul, et lui ne baisse pas. "
-            "Par rapport à quoi vous le trouvez cher ?",
-            True,
-        ),
-        (
-            "Ce n'est pas une dépense, c'est un investissement qui se rembourse en six ans sur votre facture. "
-            "Vous le comparez à quoi ?",
-            True,
-        ),
-        # Granting the reservation before probing it is empathy, not an answer.
-        ("Je comprends, c'est une grosse somme. Par rapport à quoi vous le trouvez cher ?", False),
-        (
-            "Vous avez raison, ce n'est pas rien. C'est le montant total qui vous gêne, ou de le sortir d'un coup ?",
-            False,
-        ),
-    ],
-)
-def test_a_rebuttal_before_the_probe_answers_the_objection_round17_obj(tagger, seller, answered):
-    turns = _HEAT + [K("Huit mille cinq cents, c'est cher quand même."), C(seller)]  # u8, u9
-    got = labels_in(_tags(tagger, turns), "u9")
-    assert "objection_probe" in got, got
-    assert ("objection_response" in got) is answered, got
-
-
 # --------------------------------------------------------------------------- round 17 (reform): reformulations
 
 

@@ -1633,10 +1633,7 @@ def _candidate_turn(
         ]
         in_turn = cfg.get("response_in_handling_turn", True)
         probed_in_turn = _has_label(st, ti, "objection_probe")
-        if cfg.get("response_before_probe", False) and probed_in_turn and in_turn == "after_reformulation":
-            body = _rebuttal_before_probe(st, ti, body, cfg)
-            handled = []
-        elif handled and (not in_turn or (in_turn == "after_reformulation" and probed_in_turn)):
+        if handled and (not in_turn or (in_turn == "after_reformulation" and probed_in_turn)):
             # A turn that probes the reservation leaves the answer for later; with "after_reformulation",
             # one that only restates it may answer it next ("Vous avez peur que … Ça, c'est parce que …").
             body = []
@@ -2371,30 +2368,6 @@ def _reopen_sale(st: _State, since: int) -> None:
     if st.agreement_turn is not None and _provisional(st, st.agreement_turn):
         st.agreement_turn = None
     st.provisional_turn = None
-
-
-def _rebuttal_before_probe(st: _State, ti: int, body: Sequence[Sent], cfg: Mapping[str, Any]) -> list[Sent]:
-    """Round 17 (obj). In a turn that probes the reservation, the seller often rebuts first and asks
-    after ("Mais un technicien de plus ne voit pas à l'intérieur d'un roulement. Vos pénalités, elles
-    représentent combien ?"; "Le satellite, c'est pas du tout la même précision. Vous avez regardé leur
-    résolution ?"): a statement before the turn's first probe that reads as an answer (a response cue
-    or the classifier's hit) answers the objection. What follows the probe waits for the client's
-    answer; a sentence that restates the reservation or opens by granting it ("je comprends, c'est une
-    grosse somme", "vous vous dites que…": settings.yaml response_before_probe_skip_openers) is the
-    empathy before the question, not an answer."""
-    first_probe = min(a.sent for a in st.acts if a.turn == ti and a.label == "objection_probe")
-    restated = {a.sent for a in st.acts if a.turn == ti and a.label.endswith("reformulation")}
-    skip = tuple(str(x) for x in cfg.get("response_before_probe_skip_openers", ()))
-    return [
-        s
-        for s in body
-        if s.index < first_probe
-        and s.index not in restated
-        and s.cue("objection_reformulation") is None
-        and s.cue("need_reformulation") is None
-        and not _opens_with(s, skip)
-        and s.hit("objection_response") is not None
-    ]
 
 
 def _opens_with(s: Sent, openers: Any) -> bool:
