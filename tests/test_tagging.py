@@ -4185,3 +4185,22 @@ def test_what_is_no_concrete_example_round17_arg(tagger, text, cue, dropped):
     cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
     s = _sent_round17_arg(tagger, text)
     assert _not_an_example(s, (cue, None, 0, len(s.toks), text), cfg) is dropped
+
+
+@pytest.mark.parametrize(
+    "text,relative",
+    [
+        ("Une cliente à Concarneau, qui a quatre petits-enfants, m'a envoyé une photo de sa table.", True),
+        ("Par exemple, chez Clairnet, à Angers, qui a une centaine d'agents, tout a changé.", True),
+        # A real question keeps its question mark, or its "qui" opens it.
+        ("Et chez vous, qui s'occupe du planning ?", False),
+        ("Qui s'occupe du planning chez vous", False),
+    ],
+)
+def test_relative_qui_is_no_question_for_examples_round17_arg(tagger, text, relative):
+    from pipeline.tagging.context import _relative_qui
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round17_arg(tagger, text)
+    s.qrule = "wh_fronted"
+    assert _relative_qui(s, cfg) is relative

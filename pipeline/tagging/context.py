@@ -1743,7 +1743,7 @@ def _candidate_turn(
             c = None  # a price or a spec sheet alone tells no story and no figure of the client's own
         if c is not None and _not_an_example(s, c, cfg):
             c = None  # the seller's own plan, a quoted price, or "concrètement" with no figure
-        if c is not None and not s.form and s.n_words >= 5:
+        if c is not None and (not s.form or _relative_qui(s, cfg)) and s.n_words >= 5:
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
             _argument_from_example(st, ti, ss, sim, closed_before)
@@ -3049,6 +3049,20 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
             any(ch.isdigit() for ch in w) or (pos == "NUM" and w not in articles) for w, _l, pos in s.toks
         )
     return False
+
+
+def _relative_qui(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (arg). A sentence the question rules read as a wh-question only for a "qui" right after a
+    comma, without a question mark, is a statement with a relative clause ("Une cliente à Concarneau, qui a
+    quatre petits-enfants, m'a envoyé une photo…", "chez Clairnet, à Angers, qui a une centaine d'agents…"): a
+    customer story can still be an example (settings.yaml ``example_relative_qui_not_question``)."""
+    if (
+        not cfg.get("example_relative_qui_not_question", False)
+        or "?" in s.text
+        or not s.qrule.startswith("wh")
+    ):
+        return False
+    return any(w == "qui" and k > 0 and s.toks[k - 1][0] == "," for k, (w, _l, _p) in enumerate(s.toks))
 
 
 def _first_person_future(words: Sequence[str]) -> bool:
