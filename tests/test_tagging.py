@@ -4204,3 +4204,23 @@ def test_relative_qui_is_no_question_for_examples_round17_arg(tagger, text, rela
     s = _sent_round17_arg(tagger, text)
     s.qrule = "wh_fronted"
     assert _relative_qui(s, cfg) is relative
+
+
+@pytest.mark.parametrize(
+    "client,seller",
+    [
+        # One benefit that touches two worries still answers the need it is closest to (authors' convention).
+        (
+            "Nos pistolets crachent de l'eau sur les pièces, et en plus les meuleuses rouillent.",
+            "Avec notre sécheur, l'air arrive sec : plus de gouttes sur vos pièces, plus de rouille sur vos meuleuses.",
+        ),
+        (
+            "Le midi je n'ai pas le temps de cuisiner, et le soir les enfants ne mangent pas de légumes.",
+            "Avec le panier et ses fiches recettes, vous cuisinez en quinze minutes des légumes que les enfants aiment.",
+        ),
+    ],
+)
+def test_an_argument_links_one_need_round17_arg(tagger, client, seller):
+    turns = _HEAT + [K(client), C(seller)]
+    args = [t for t in _tags(tagger, turns).tags if t.label == "argument"]
+    assert all(len(t.links) <= 1 for t in args), [(t.quote, t.links) for t in args]
