@@ -4386,3 +4386,116 @@ def test_two_gifts_in_one_sentence_are_two_concessions_round17_mood(tagger, gift
 def test_a_curt_non_committal_reply_is_unease_round17_mood(tagger, reply, uneasy):
     turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
     assert _discomfort_in(tagger, turns, "u12") is uneasy
+
+
+# --------------------------------------------------------------------------- round 17 (arg): concrete examples
+
+
+def _sent_round17_arg(tagger, text):
+    """A Sent with the tokens (lowercased text, lemma, coarse POS) the context step reads."""
+    from pipeline.tagging.context import Sent
+    from pipeline.tagging.questions import norm
+
+    nlp = tagger.nlp
+    with nlp.select_pipes(enable=["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]):
+        doc = nlp(text)
+    toks = tuple((norm(t.text), norm(t.lemma_), t.pos_) for t in doc)
+    words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
+    return Sent(
+        index=0,
+        turn=0,
+        role="candidate",
+        tok_start=0,
+        tok_end=len(doc),
+        char_start=0,
+        char_end=len(text),
+        text=text,
+        n_words=len(words),
+        form=None,
+        qrule="",
+        lemmas=frozenset(),
+        nouns=frozenset(),
+        words=words,
+        toks=toks,
+    )
+
+
+@pytest.mark.parametrize(
+    "text,cue,dropped",
+    [
+        # The seller's own plan: a proposal, a recap, a first-person future.
+        ("Je vous enverrai aussi un exemple de rapport, celui d'un domaine certifié.", "exemple", True),
+        ("Noté, je prendrai vos quatre litiges de l'an dernier comme point de départ.", "exemple", True),
+        ("Je vous propose le mardi 14 à 10 heures, puis la visite chez Delattre.", "cas_client", True),
+        ("Alors je récapitule : cuisson d'essai lundi 14 chez Monsieur Perrin.", "model", True),
+        # A customer story told in the past, even with "je": an example.
+        (
+            "J'ai un client à Laval qui cassait douze terminaux par an, il n'en a cassé qu'un.",
+            "cas_client",
+            False,
+        ),
+        ("Un client à nous, l'an dernier, a baissé sa facture de trente pour cent.", "exemple", False),
+        # "vrai" ends in -rai but is no future.
+        (
+            "Je vous dis vrai : chez Gaudin, ils ont eu un seul terminal cassé en dix-huit mois.",
+            "cas_client",
+            False,
+        ),
+        # A quoted price is the offer's price.
+        ("Le contrat annuel pour vos presses, c'est 3 200 euros hors taxe par mois.", "model", True),
+        ("Dix-huit mille cinq cents euros HT pour le compresseur seul.", "model", True),
+        # "Concrètement" with no figure but the article "une": a translated feature, no worked figure.
+        ("Concrètement, vous entrez comme dans une pièce, pour vous et votre mari.", "concretement", True),
+        (
+            "Concrètement, une famille comme la vôtre brûle deux tonnes de granulés par an.",
+            "concretement",
+            False,
+        ),
+        ("Concrètement, ça vous fait 4 000 euros par an.", "concretement", False),
+    ],
+)
+def test_what_is_no_concrete_example_round17_arg(tagger, text, cue, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round17_arg(tagger, text)
+    assert _not_an_example(s, (cue, None, 0, len(s.toks), text), cfg) is dropped
+
+
+@pytest.mark.parametrize(
+    "text,relative",
+    [
+        ("Une cliente à Concarneau, qui a quatre petits-enfants, m'a envoyé une photo de sa table.", True),
+        ("Par exemple, chez Clairnet, à Angers, qui a une centaine d'agents, tout a changé.", True),
+        # A real question keeps its question mark, or its "qui" opens it.
+        ("Et chez vous, qui s'occupe du planning ?", False),
+        ("Qui s'occupe du planning chez vous", False),
+    ],
+)
+def test_relative_qui_is_no_question_for_examples_round17_arg(tagger, text, relative):
+    from pipeline.tagging.context import _relative_qui
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round17_arg(tagger, text)
+    s.qrule = "wh_fronted"
+    assert _relative_qui(s, cfg) is relative
+
+
+@pytest.mark.parametrize(
+    "client,seller",
+    [
+        # One benefit that touches two worries still answers the need it is closest to (authors' convention).
+        (
+            "Nos pistolets crachent de l'eau sur les pièces, et en plus les meuleuses rouillent.",
+            "Avec notre sécheur, l'air arrive sec : plus de gouttes sur vos pièces, plus de rouille sur vos meuleuses.",
+        ),
+        (
+            "Le midi je n'ai pas le temps de cuisiner, et le soir les enfants ne mangent pas de légumes.",
+            "Avec le panier et ses fiches recettes, vous cuisinez en quinze minutes des légumes que les enfants aiment.",
+        ),
+    ],
+)
+def test_an_argument_links_one_need_round17_arg(tagger, client, seller):
+    turns = _HEAT + [K(client), C(seller)]
+    args = [t for t in _tags(tagger, turns).tags if t.label == "argument"]
+    assert all(len(t.links) <= 1 for t in args), [(t.quote, t.links) for t in args]

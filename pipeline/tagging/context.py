@@ -1792,7 +1792,9 @@ def _candidate_turn(
             c = None  # the introduction ("technicienne chez Thermia") tells no customer story yet
         if c is not None and c[0] == "model" and not _illustrates(s, cfg):
             c = None  # a price or a spec sheet alone tells no story and no figure of the client's own
-        if c is not None and not s.form and s.n_words >= 5:
+        if c is not None and _not_an_example(s, c, cfg):
+            c = None  # the seller's own plan, a quoted price, or "concrètement" with no figure
+        if c is not None and (not s.form or _relative_qui(s, cfg)) and s.n_words >= 5:
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
             _argument_from_example(st, ti, ss, sim, closed_before)
@@ -3146,6 +3148,64 @@ def _illustrates(s: Sent, cfg: Mapping[str, Any]) -> bool:
         return True
     number = any(pos == "NUM" or any(ch.isdigit() for ch in w) for w, _, pos in s.toks)
     return number and s.second_person
+
+
+def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (arg). What the example rules or the classifier take for an example but is none (tags.md,
+    the corpus READMEs: a bare figure, spec or price is no example):
+    - the seller announcing what they will do: a proposal, a recap, a first-person future ("je vous
+      propose", "je récapitule", "je vous enverrai un exemple de rapport", "je passe à l'atelier le 8
+      septembre"): a plan or a next step, not an illustration (settings.yaml ``example_seller_plan_phrases``,
+      ``example_not_first_person_future``);
+    - a quoted price ("3 200 euros hors taxe par mois", "18 500 euros HT"): the offer's price
+      (``example_quote_words``);
+    - a cue that needs a figure in the client's context (``example_needs_client_context``, "concrètement")
+      where the only number is the article "un"/"une" ("concrètement, vous entrez comme dans une pièce"):
+      a scenario without a figure translates a feature, it works out nothing."""
+    words = [t[0] for t in s.toks]
+    if _says(words, cfg.get("example_seller_plan_phrases", ())):
+        return True
+    if cfg.get("example_not_first_person_future", False) and _first_person_future(words):
+        return True
+    if _says(words, cfg.get("example_quote_words", ())):
+        return True
+    if cue[0] in frozenset(cfg.get("example_needs_client_context", ())) and cfg.get(
+        "example_figure_not_article"
+    ):
+        articles = ("un", "une")
+        return not any(
+            any(ch.isdigit() for ch in w) or (pos == "NUM" and w not in articles) for w, _l, pos in s.toks
+        )
+    return False
+
+
+def _relative_qui(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 17 (arg). A sentence the question rules read as a wh-question only for a "qui" right after a
+    comma, without a question mark, is a statement with a relative clause ("Une cliente à Concarneau, qui a
+    quatre petits-enfants, m'a envoyé une photo…", "chez Clairnet, à Angers, qui a une centaine d'agents…"): a
+    customer story can still be an example (settings.yaml ``example_relative_qui_not_question``)."""
+    if (
+        not cfg.get("example_relative_qui_not_question", False)
+        or "?" in s.text
+        or not s.qrule.startswith("wh")
+    ):
+        return False
+    return any(w == "qui" and k > 0 and s.toks[k - 1][0] == "," for k, (w, _l, _p) in enumerate(s.toks))
+
+
+def _first_person_future(words: Sequence[str]) -> bool:
+    """The first person singular future: "je" (then object pronouns) and a verb in -rai ("je vous
+    enverrai", "je prendrai", "je lui en parlerai")."""
+    pronouns = {"vous", "lui", "leur", "l'", "le", "la", "les", "en", "y", "te", "me", "m'"}
+    for k, w in enumerate(words):
+        if w not in ("je", "j'"):
+            continue
+        j = k + 1
+        while j < len(words) and words[j] in pronouns:
+            j += 1
+        if j < len(words) and len(words[j]) > 4 and words[j].endswith("rai"):
+            return True
+    return False
 
 
 def _first_person_gift(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]) -> bool:
