@@ -27,6 +27,7 @@ CORPORA = [
         "dev13",
         "dev14",
         "dev15",
+        "dev16",
         "heldout",
     )
 ]
