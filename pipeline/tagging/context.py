@@ -1020,6 +1020,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and sum(x.n_words for x in prev_cand) >= min_expl
     )
     leave_only = _leave_taking_is_ease(st, ss, cfg)
+    # Round 17: the classifier alone does not make unease of a sentence that praises the seller.
+    praise = tuple(cfg.get("discomfort_model_not_with_praise", ()) or ())
     for s in ss if not skip_discomfort else []:
         explained_here = explained and s.form != "open"
         if (
@@ -1033,6 +1035,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         c = s.hit("discomfort_signal")
         if c is not None and c[0] != "model" and all(x[4] in lukewarm for x in s.cues["discomfort_signal"]):
             c = None  # "Mouais." alone is a lukewarm reply, most often before a reservation, not unease
+        if c is not None and c[0] == "model" and _says(s.words, praise):
+            c = None  # "vous ne m'avez pas noyé sous les sigles, c'était clair": a criticism denied, then praise
         if c is not None and not st.offer_made and c[0] != "model" and not explained_here:
             c = next((x for x in s.cues["discomfort_signal"] if x[0] not in early_only), None)
         if c is not None:
