@@ -4501,3 +4501,48 @@ def test_an_argument_links_one_need_round17_arg(tagger, client, seller):
     turns = _HEAT + [K(client), C(seller)]
     args = [t for t in _tags(tagger, turns).tags if t.label == "argument"]
     assert all(len(t.links) <= 1 for t in args), [(t.quote, t.links) for t in args]
+
+
+# --------------------------------------------------------------------------- round 17b (obj2)
+
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        ("timing", True),  # "je ne change pas d'outil en décembre": the date given answers it
+        ("price", False),  # "trop cher": a date then proposed is a step, "mardi, ça me va" accepts it
+        ("trust", False),
+        (None, False),  # no reservation open
+    ],
+)
+def test_date_answers_timing_doubt_round17b_obj2(tagger, kind, expected):
+    from types import SimpleNamespace
+
+    from pipeline.tagging.context import _date_answers_timing_doubt
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    st = SimpleNamespace(acts=[SimpleNamespace(attributes={"kind": kind})])
+    pending = SimpleNamespace(act=0) if kind else None
+    assert _date_answers_timing_doubt(st, pending, cfg) is expected
+
+
+def test_date_accepted_after_timing_objection_is_relief_round17b_obj2(tagger):
+    turns = _HEAT + [
+        K(
+            "On est en plein pic de fin d'année, je ne peux pas changer de chaudière maintenant, ce serait la catastrophe."
+        ),
+        C(
+            "Vous avez peur d'être sans chauffage au pire moment. C'est décembre seulement, ou janvier aussi ?"
+        ),
+        K("Décembre surtout, avec les enfants à la maison pour les fêtes."),
+        C(
+            "Alors on ne touche à rien en décembre. On prépare tout chez nous et on installe la deuxième semaine de janvier."
+        ),
+        K("Ah, si vous installez en janvier, ça me va très bien."),
+    ]
+    last = f"u{len(turns)}"
+    tags = _tags(tagger, turns).tags
+    got = {t.label for t in tags if t.turn_id == last}
+    objection = next(t for t in tags if t.label == "objection" and t.turn_id == f"u{len(turns) - 4}")
+    assert "doubt_resolved" in got and "agreement" not in got, got
+    assert any(objection.id in t.links for t in tags if t.label == "doubt_resolved" and t.turn_id == last)

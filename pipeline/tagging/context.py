@@ -642,6 +642,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         cfg.get("step_acceptance_not_relief", False)
         and bool(prev_cand)
         and _has_label(st, prev_cand[0].turn, "next_step")
+        and not _date_answers_timing_doubt(st, pending, cfg)
     )
     relief_first = (
         cfg.get("relief_before_agreement", False)
@@ -2544,6 +2545,19 @@ def _action_clauses(s: Sent, label: str, cfg: Mapping[str, Any]) -> list[tuple[i
         return whole
     bounds = [*cuts, s.tok_end]
     return [(bounds[k], bounds[k + 1], -1, -1) for k in range(len(cuts))]
+
+
+def _date_answers_timing_doubt(st: _State, pending: _Objection | None, cfg: Mapping[str, Any]) -> bool:
+    """Round 17b (obj2). When the open reservation is about timing ("je ne peux pas changer d'outil en
+    décembre", "je suis coincé jusqu'en septembre"), the date the seller then gives ("on livre configuré en
+    janvier", "on démarre le premier septembre") is the answer to it, even when it reads as a proposed step: the
+    client's "si vous livrez en janvier, ça me va très bien" / "le préavis ne me gêne plus" takes the timing doubt
+    back (doubt_resolved), it does not only accept the step. Kinds: settings.yaml
+    ``relief_after_step_objection_kinds``."""
+    kinds = frozenset(str(k) for k in cfg.get("relief_after_step_objection_kinds", ()))
+    if not kinds or pending is None:
+        return False
+    return st.acts[pending.act].attributes.get("kind") in kinds
 
 
 def _agreement_only_takes_doubt_back(st: _State, ti: int, prev_closing: bool, cfg: Mapping[str, Any]) -> bool:
