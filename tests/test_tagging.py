@@ -4546,3 +4546,58 @@ def test_date_accepted_after_timing_objection_is_relief_round17b_obj2(tagger):
     objection = next(t for t in tags if t.label == "objection" and t.turn_id == f"u{len(turns) - 4}")
     assert "doubt_resolved" in got and "agreement" not in got, got
     assert any(objection.id in t.links for t in tags if t.label == "doubt_resolved" and t.turn_id == last)
+
+
+# Round 17b (mood2): signs of ease said in words the cues do not hold, and a second sign of another kind.
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        ("Franchement, très bien. Vous m'avez écoutée.", "eloge_vendeur"),
+        ("Vous avez pas fait le beau, vous avez répondu à mes questions.", "eloge_vendeur"),
+        ("Très bien. Ça, c'est sérieux.", "eloge_vendeur"),
+        ("Vous pensez à tout.", "eloge_vendeur"),
+        # A relative's promised pleasure is left to the cues and the classifier (the authors split on it);
+        # "ça me parle" is a doubt resolved rather than ease.
+        ("Il va être content, mon Lucas.", None),
+        ("Ça, ça me parle.", None),
+        # No such words: nothing ("content" alone, a plain acknowledgement, the seller's side of things).
+        ("Je ne suis pas content du tout de mon fournisseur actuel.", None),
+        ("D'accord, je note.", None),
+        ("Il va falloir que j'en parle à mon associé.", None),
+    ],
+)
+def test_extra_comfort_phrases_round17b_mood2(tagger, text, pattern):
+    from pipeline.tagging.context import _extra_comfort
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round17_arg(tagger, text)
+    c = _extra_comfort(s, cfg)
+    assert (c[0] if c else None) == pattern
+
+
+def test_extra_comfort_needs_the_classifier_floor_round17b_mood2(tagger):
+    from pipeline.tagging.context import _extra_comfort
+
+    cfg = dict(tagger.nlp.get_pipe("rolegrid_context").res.settings)
+    cfg["comfort_extra_min_p"] = 0.5
+    s = _sent_round17_arg(tagger, "Vous pensez à tout.")
+    s.probs = {"comfort_signal": 0.1}
+    assert _extra_comfort(s, cfg) is None
+    s.probs = {"comfort_signal": 0.6}
+    assert _extra_comfort(s, cfg) is not None
+
+
+@pytest.mark.parametrize(
+    "reply,n",
+    [
+        # Praise and thanks in two sentences: two signs.
+        ("Franchement, c'était très clair. Vous connaissez votre sujet. Merci beaucoup.", 2),
+        # Two praises of the same kind stay one sign; laughter beside praise is not a second one.
+        ("C'est très clair. C'est clair.", 1),
+    ],
+)
+def test_second_comfort_sign_of_another_kind_round17b_mood2(tagger, reply, n):
+    turns = _HEAT + [K(reply), C("Merci à vous, madame Petit.")]
+    turn = f"u{len(_HEAT) + 1}"
+    tags = [t for t in _tags(tagger, turns).tags if t.label == "comfort_signal" and t.turn_id == turn]
+    assert len(tags) == n, [t.quote for t in tags]

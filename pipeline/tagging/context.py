@@ -1048,8 +1048,13 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             _add(st, "discomfort_signal", ss[0], "reponse_seche", 0.6, span=_turn_span(ss))
     uneasy = _has_label(st, ti, "discomfort_signal")
     in_need = frozenset(cfg.get("comfort_not_in_need_turn", ()))
+    # Round 17b (mood2): a turn may carry a second sign of ease of another kind in another sentence
+    # (settings.yaml comfort_second_in_turn_patterns: "Je l'ai trouvé très clair. … (rires)", "Vous connaissez
+    # votre sujet. Merci."): the authors tag laughter, thanks and praise apart.
+    second = frozenset(cfg.get("comfort_second_in_turn_patterns", ()))
+    first: str | None = None
     for s in ss if not uneasy else []:
-        c = s.hit("comfort_signal")
+        c = s.hit("comfort_signal") or _extra_comfort(s, cfg)
         rire = next((x for x in s.cues.get("comfort_signal", []) if x[0] == "rire"), None)
         # Laughter is a sign of ease whatever the classifier says, even in a sentence that names a relative
         # as the setting of a need ("le matin c'est la guerre de la salle de bain (rires)").
@@ -1060,8 +1065,35 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         if c is not None and c[0] in in_need and _has_label(st, ti, "need"):
             continue  # "mon mari a fait une chute en enjambant la baignoire": the need's setting, not a confidence
         if c is not None and "discomfort_signal" not in s.cues:
+            if first is not None:
+                if c[0] in second and c[0] != first:
+                    _add(st, "comfort_signal", s, c[0], 0.6)
+                    break
+                continue
             _add(st, "comfort_signal", s, c[0], 0.6)
+            if first is None and c[0] in second:
+                first = c[0]
+                continue
             break
+
+
+def _extra_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, int, str] | None:
+    """Round 17b (mood2). A sign of ease said in words the cues do not hold (settings.yaml
+    ``comfort_extra_phrases``, pattern id -> phrases, matched as whole words over the folded sentence), such
+    as the client's praise of how the seller worked ("vous m'avez écoutée", "vous avez répondu à mes
+    questions", "ça, c'est sérieux"). The classifier must still give the sentence ``comfort_extra_min_p``; a
+    sentence with a negative comfort cue ("c'est gentil, mais …") is left alone, one with a discomfort cue is
+    dropped by the caller."""
+    groups = cfg.get("comfort_extra_phrases") or {}
+    if not groups or "comfort_signal" in s.negatives:
+        return None
+    if s.probs.get("comfort_signal", 1.0) < float(cfg.get("comfort_extra_min_p", 0.0)):
+        return None
+    text = fold(s.text)
+    for pid, phrases in groups.items():
+        if any(term_pattern(str(ph)).search(text) for ph in phrases):
+            return (str(pid), None, s.tok_start, s.tok_end, s.text)
+    return None
 
 
 def _curt_reply(ss: list[Sent], cfg: Mapping[str, Any]) -> bool:
