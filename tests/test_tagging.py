@@ -4499,3 +4499,41 @@ def test_an_argument_links_one_need_round17_arg(tagger, client, seller):
     turns = _HEAT + [K(client), C(seller)]
     args = [t for t in _tags(tagger, turns).tags if t.label == "argument"]
     assert all(len(t.links) <= 1 for t in args), [(t.quote, t.links) for t in args]
+
+
+# --------------------------------------------------------------------------- round 17b (arg2)
+
+_PHONE_TALK = [
+    C("Bonjour Monsieur Roux, merci de me recevoir. Qu'est-ce qui compte pour vous ?"),
+    K(
+        "Mes gars ne sont pas à l'aise avec les ordinateurs. "
+        "Il me faudrait un outil qu'ils peuvent utiliser sur leur téléphone, sans formation."
+    ),
+    C("Notre application remplace vos feuilles papier, et l'export vers la paie se fait tout seul."),
+    K("Oui, mais six euros par agent et par mois, c'est cher pour nous."),
+]
+
+
+@pytest.mark.parametrize(
+    "answer,argued",
+    [
+        # The answer to the price objection takes up the phone need stated before it: also an argument.
+        (
+            "Je comprends, mais tout se fait sur leur téléphone avec trois boutons, "
+            "et vos gars l'utilisent sans formation dès le premier jour.",
+            True,
+        ),
+        # The answer argues the price alone, in no words of an earlier need: an objection_response only.
+        (
+            "Je comprends. Six euros, c'est moins qu'une heure de saisie par mois pour votre assistante.",
+            False,
+        ),
+    ],
+)
+def test_objection_answer_naming_earlier_need_is_argument_round17b_arg2(tagger, answer, argued):
+    tags = _tags(tagger, _PHONE_TALK + [C(answer)]).tags
+    last = max(t.turn_id for t in tags) if tags else None
+    by_rule = [t for t in tags if t.label == "argument" and t.source == "rule:argument/answer_names_need"]
+    assert bool(by_rule) is argued, [
+        (t.label, t.turn_id, t.quote, t.source) for t in tags if t.turn_id == last
+    ]
