@@ -4601,3 +4601,41 @@ def test_second_comfort_sign_of_another_kind_round17b_mood2(tagger, reply, n):
     turn = f"u{len(_HEAT) + 1}"
     tags = [t for t in _tags(tagger, turns).tags if t.label == "comfort_signal" and t.turn_id == turn]
     assert len(tags) == n, [t.quote for t in tags]
+
+
+# --------------------------------------------------------------------------- round 17b (arg2)
+
+_PHONE_TALK = [
+    C("Bonjour Monsieur Roux, merci de me recevoir. Qu'est-ce qui compte pour vous ?"),
+    K(
+        "Mes gars ne sont pas à l'aise avec les ordinateurs. "
+        "Il me faudrait un outil qu'ils peuvent utiliser sur leur téléphone, sans formation."
+    ),
+    C("Notre application remplace vos feuilles papier, et l'export vers la paie se fait tout seul."),
+    K("Oui, mais six euros par agent et par mois, c'est cher pour nous."),
+]
+
+
+@pytest.mark.parametrize(
+    "answer,argued",
+    [
+        # The answer to the price objection takes up the phone need stated before it: also an argument.
+        (
+            "Je comprends, mais tout se fait sur leur téléphone avec trois boutons, "
+            "et vos gars l'utilisent sans formation dès le premier jour.",
+            True,
+        ),
+        # The answer argues the price alone, in no words of an earlier need: an objection_response only.
+        (
+            "Je comprends. Six euros, c'est moins qu'une heure de saisie par mois pour votre assistante.",
+            False,
+        ),
+    ],
+)
+def test_objection_answer_naming_earlier_need_is_argument_round17b_arg2(tagger, answer, argued):
+    tags = _tags(tagger, _PHONE_TALK + [C(answer)]).tags
+    last = max(t.turn_id for t in tags) if tags else None
+    by_rule = [t for t in tags if t.label == "argument" and t.source == "rule:argument/answer_names_need"]
+    assert bool(by_rule) is argued, [
+        (t.label, t.turn_id, t.quote, t.source) for t in tags if t.turn_id == last
+    ]

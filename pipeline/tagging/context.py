@@ -1784,6 +1784,8 @@ def _candidate_turn(
                 answered_here.append(best)
                 if len(answered_here) >= int(cfg.get("max_arguments_per_turn", 1)):
                     break
+        if not done and in_handling and _answer_names_need(st, ti, ss, sim, served):
+            done = True
         # Taking up a need without a benefit phrase, in a turn that asks a question, is a restatement
         # before the question ("les pannes, c'est le souci de tout le monde. Et vous travaillez en deux équipes ?").
         nocue_ok = not (questions and cfg.get("argument_nocue_not_in_question_turn", False))
@@ -3527,3 +3529,43 @@ def _link_needs(st: _State, s: Sent, sim: _Similarity, ti: int) -> list[int]:
         links = [a for v, a in scored if v >= thr]
         return sorted(links) or [scored[0][1]]
     return [scored[0][1]]
+
+
+def _answer_names_need(st: _State, ti: int, ss: Sequence[Sent], sim: _Similarity, served: set[int]) -> bool:
+    """Round 17b (arg2). The answer to an objection that takes up, in the client's own words, a need the
+    client stated before the objection ("il me faut un truc sur le téléphone" … "tout se fait sur le
+    téléphone, trois boutons") also argues for that need (tags.md: an objection_response is also an
+    argument when it answers a separate earlier need; the authors tag both). The sentence (the response
+    itself included) must share ``argument_answer_need_min_lemmas`` content lemmas with a need no argument
+    has answered yet, stated in an earlier turn than the objection (settings.yaml; 0 = off)."""
+    cfg = st.settings
+    k = int(cfg.get("argument_answer_need_min_lemmas", 0) or 0)
+    objs = [
+        st.acts[x].turn for a in st.acts if a.turn == ti and a.label == "objection_response" for x in a.links
+    ]
+    if k <= 0 or not objs:
+        return False
+    obj_turn = min(objs)
+    answered = {x for act in st.acts if act.label == "argument" for x in act.links} | served
+    ignored = frozenset(str(x) for x in cfg.get("argument_answer_need_ignored_lemmas", ()))
+    restated = {a.sent for a in st.acts if a.turn == ti and a.label.endswith("reformulation")}
+    min_words = int(cfg.get("min_words_argument", 6))
+    floor = float(cfg.get("argument_answer_need_similarity", 0.0))
+    p_min = float(cfg.get("argument_answer_need_min_p", 0.0))
+    best: tuple[float, Sent, int] | None = None
+    for s in ss:
+        if s.form or s.n_words < min_words or s.index in restated or s.probs.get("argument", 0.0) < p_min:
+            continue
+        for a, ns in st.needs:
+            if a in answered or ns.turn >= obj_turn:
+                continue
+            shared = (s.lemmas & ns.lemmas) - ignored
+            if len(shared) < k:
+                continue
+            v = sim.score(s, ns)
+            if v >= floor and (best is None or v > best[0]):
+                best = (v, s, a)
+    if best is None:
+        return False
+    _add(st, "argument", best[1], "rule:argument/answer_names_need", 0.45, links=[best[2]])
+    return True
