@@ -3901,12 +3901,22 @@ def test_personalized_detail_names_the_clients_people_round16_reform(tagger, cli
 # --------------------------------------------------------------------------- round 16 (arg): arguments
 
 
-def _sent_round16_arg(tagger, text, probs=None, turn=0):
-    """A Sent as the context step sees it (words as components.py cuts them), for the helper checks."""
+def _sent_round16_arg(tagger, text, probs=None, turn=0, toks=(), parsed=False):
+    """A Sent as the context step sees it (words as components.py cuts them), for the helper checks. ``toks``:
+    "plain" gives each token as (text, text, "PUNCT" or "X"); ``parsed`` runs the tagger's lemmatizer and keeps
+    (text, lemma, POS) and the text as written."""
     from pipeline.tagging.context import Sent
     from pipeline.tagging.questions import norm
 
-    doc = tagger.nlp.make_doc(text)
+    nlp = tagger.nlp
+    if parsed:
+        with nlp.select_pipes(enable=["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]):
+            doc = nlp(text)
+        toks = tuple((norm(t.text), norm(t.lemma_), t.pos_) for t in doc)
+    else:
+        doc = nlp.make_doc(text)
+    if toks == "plain":
+        toks = tuple((norm(t.text), norm(t.text), "PUNCT" if t.is_punct else "X") for t in doc)
     words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
     s = Sent(
         index=0,
@@ -3916,13 +3926,14 @@ def _sent_round16_arg(tagger, text, probs=None, turn=0):
         tok_end=len(doc),
         char_start=0,
         char_end=len(text),
-        text=norm(text),
+        text=text if parsed else norm(text),
         n_words=len(words),
         form=None,
         qrule="",
         lemmas=frozenset(),
         nouns=frozenset(),
         words=words,
+        toks=toks,
     )
     s.probs = dict(probs or {})
     s.thresholds = {"argument": (0.2, 0.7)}
@@ -4119,29 +4130,8 @@ def test_je_vois_que_after_a_reservation_is_an_adjustment_round16_mood(tagger, c
 
 
 def _sent_round17_reform(tagger, text, obj_cues=()):
-    """A Sent with its tokens (lowercased text, lemma, POS) and the objection-reformulation cues given."""
-    from pipeline.tagging.context import Sent
-    from pipeline.tagging.questions import norm
-
-    doc = tagger.nlp.make_doc(text)
-    words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
-    s = Sent(
-        index=0,
-        turn=0,
-        role="candidate",
-        tok_start=0,
-        tok_end=len(doc),
-        char_start=0,
-        char_end=len(text),
-        text=norm(text),
-        n_words=len(words),
-        form=None,
-        qrule="",
-        lemmas=frozenset(),
-        nouns=frozenset(),
-        words=words,
-        toks=tuple((norm(t.text), norm(t.text), "PUNCT" if t.is_punct else "X") for t in doc),
-    )
+    """A Sent with its tokens (lowercased text twice, POS) and the objection-reformulation cues given."""
+    s = _sent_round16_arg(tagger, text, toks="plain")
     if obj_cues:
         s.cues["objection_reformulation"] = [("marqueur", None, 0, 3, c) for c in obj_cues]
     return s
@@ -4395,31 +4385,7 @@ def test_a_curt_non_committal_reply_is_unease_round17_mood(tagger, reply, uneasy
 
 def _sent_round17_arg(tagger, text):
     """A Sent with the tokens (lowercased text, lemma, coarse POS) the context step reads."""
-    from pipeline.tagging.context import Sent
-    from pipeline.tagging.questions import norm
-
-    nlp = tagger.nlp
-    with nlp.select_pipes(enable=["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]):
-        doc = nlp(text)
-    toks = tuple((norm(t.text), norm(t.lemma_), t.pos_) for t in doc)
-    words = tuple(norm(t.text) for t in doc if not t.is_punct and not t.is_space)
-    return Sent(
-        index=0,
-        turn=0,
-        role="candidate",
-        tok_start=0,
-        tok_end=len(doc),
-        char_start=0,
-        char_end=len(text),
-        text=text,
-        n_words=len(words),
-        form=None,
-        qrule="",
-        lemmas=frozenset(),
-        nouns=frozenset(),
-        words=words,
-        toks=toks,
-    )
+    return _sent_round16_arg(tagger, text, parsed=True)
 
 
 @pytest.mark.parametrize(
