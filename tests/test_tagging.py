@@ -921,6 +921,10 @@ def test_no_objection_in_the_discovery(tagger):
         "D'accord, je vous l'accorde, ça tient debout.",
         "En janvier, ça règle mon problème de pic, d'accord.",
         "Si c'est moi qui garde la main, d'accord, là je suis plus à l'aise.",
+        # Plus d'inquiétude, plus de problème : la réserve ne tient plus.
+        "Bon, si la machine de prêt est comprise, plus aucun problème.",
+        "Avec le remboursement, plus d'inquiétude de ce côté-là.",
+        "Ah, l'intervention sous quarante-huit heures, c'est un point qui change tout.",
     ],
 )
 def test_doubt_resolved_wordings(tagger, text):
