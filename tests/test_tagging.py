@@ -4609,3 +4609,115 @@ def test_objection_answer_naming_earlier_need_is_argument_round17b_arg2(tagger, 
     assert bool(by_rule) is argued, [
         (t.label, t.turn_id, t.quote, t.source) for t in tags if t.turn_id == last
     ]
+
+
+# --------------------------------------------------------------------------- round 18 (mood): climate
+
+
+@pytest.mark.parametrize(
+    "reply,comfort",
+    [
+        # The seller's word echoed, then a one-word praise: mockery, no sign of ease.
+        ("Jusqu'à moins vingt-cinq. Formidable.", False),
+        ("Un technicien. Génial.", False),
+        # Praise that opens the turn, or follows a full sentence, is ease.
+        ("Formidable. Merci beaucoup, c'est très clair.", True),
+    ],
+)
+def test_one_word_praise_after_an_echo_is_no_comfort_round18_mood(tagger, reply, comfort):
+    turns = _HEAT + [K(reply)]  # u8
+    assert ("comfort_signal" in labels_in(_tags(tagger, turns), "u8")) is comfort
+
+
+@pytest.mark.parametrize(
+    "texts,k,ironic",
+    [
+        (["Un numéro.", "Formidable."], 1, True),
+        (["Normalement.", "Génial !"], 1, True),
+        (["Deux cents euros de plus.", "Super."], 1, True),
+        # Opening the turn, after a question, or after a full sentence: not irony.
+        (["Super.", "Merci."], 0, False),
+        (["Et le prix ?", "Super."], 1, False),
+        (["Vous avez vraiment pensé à tout pour mon mari.", "Super."], 1, False),
+        # A longer sentence than the praise word alone.
+        (["Un numéro.", "Formidable, merci."], 1, False),
+    ],
+)
+def test_ironic_praise_rule_round18_mood(tagger, texts, k, ironic):
+    from pipeline.tagging.context import _ironic_praise
+
+    cfg = _settings_round16_arg(tagger)
+    ss = [_sent_round17_arg(tagger, t) for t in texts]
+    assert _ironic_praise(ss, k, cfg) is ironic, texts
+
+
+def _act_round18_mood(label, turn, source):
+    from pipeline.tagging.context import Act
+
+    return Act(label, turn, turn, 0, 1, 0, 1, source, 0.6)
+
+
+@pytest.mark.parametrize(
+    "n_comfort,sources,kept",
+    [
+        # A client at ease all along: a reminder, a question on a word, a classifier-only sign are dropped.
+        (6, ["rule:discomfort_signal/redite", "rule:discomfort_signal/incomprehension"], []),
+        (8, ["model:sentence_lr/discomfort_signal"], []),
+        # A reproach or irony stays.
+        (8, ["rule:discomfort_signal/reproche", "rule:discomfort_signal/ironie"], ["reproche", "ironie"]),
+        # Not warm enough: too few comfort signs, or not twice as many as unease signs.
+        (5, ["rule:discomfort_signal/redite"], ["redite"]),
+        (
+            6,
+            [
+                f"rule:discomfort_signal/{p}"
+                for p in ("redite", "incomprehension", "redite", "incomprehension")
+            ],
+            ["redite", "incomprehension", "redite", "incomprehension"],
+        ),
+    ],
+)
+def test_weak_unease_in_a_warm_talk_is_dropped_round18_mood(tagger, n_comfort, sources, kept):
+    from pipeline.tagging.context import _pattern_id, _warm_climate
+
+    cfg = _settings_round16_arg(tagger)
+    acts = [_act_round18_mood("comfort_signal", i, "rule:comfort_signal/merci") for i in range(n_comfort)]
+    acts += [_act_round18_mood("discomfort_signal", 20 + i, src) for i, src in enumerate(sources)]
+    left = [_pattern_id(a.source) for a in _warm_climate(acts, cfg) if a.label == "discomfort_signal"]
+    assert left == kept
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        # A short echo of the seller's word, then a dry acknowledgement, after the offer.
+        ("En principe. D'accord.", True),
+        ("Un jouet. D'accord.", True),
+        ("Voir avec le comptable. Je vois.", True),
+        # A plain acknowledgement, or one followed by a question, is not.
+        ("D'accord.", False),
+        ("D'accord. Et la pose, ça prend combien de temps ?", False),
+    ],
+)
+def test_echo_then_dry_acknowledgement_is_unease_round18_mood(tagger, reply, uneasy):
+    turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
+    assert _discomfort_in(tagger, turns, "u12") is uneasy
+
+
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        # The seller says again what he meant: no change of course.
+        (
+            "Pardon, je me suis mal exprimé. Ce que je voulais dire, c'est que la pompe chauffe même par grand froid.",
+            False,
+        ),
+        ("Oui, oui, pardon, je veux dire les modèles récents. Vous chauffez quelles pièces ?", False),
+        # An apology that drops a point is one.
+        ("Pardon, vous avez raison, je laisse les chiffres de côté. Parlons de votre confort.", True),
+    ],
+)
+def test_an_apology_that_clarifies_is_no_adjustment_round18_mood(tagger, seller, adjusted):
+    client = "Vous parlez trop vite, je n'ai rien compris à vos histoires de COP."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    assert ("adjustment" in labels_in(_tags(tagger, turns), "u9")) is adjusted

@@ -292,7 +292,7 @@ def run_context(
     acts = _drop_unheard_objections(acts, roles, settings)
     acts = _settle_climate(_drop_framing_comfort(acts, settings), settings)
     acts = _drop_rejected_reformulations(acts, by_turn, roles, settings)
-    return _uneasy_climate(acts, settings)
+    return _warm_climate(_uneasy_climate(acts, settings), settings)
 
 
 def _course_change_cues(sents: Sequence[Sent], settings: Mapping[str, Any]) -> None:
@@ -482,6 +482,27 @@ def _uneasy_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
     if uneasy < least or uneasy < len(comfort):
         return acts
     drop = {i for i in comfort if _pattern_id(acts[i].source) in weak}
+    return _without(acts, drop) if drop else acts
+
+
+def _warm_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """Round 18 (mood). In an interview where the client showed ease often (at least
+    ``climate_warm_min_comfort`` comfort signs, and at least ``climate_warm_min_ratio`` times as many as
+    unease signs), a reminder ("je vous ai dit que j'avais peur que ça prenne trop de place"), a question on
+    a word ("c'est quoi la différence ?") or a sentence only the classifier reads as unease ("pardon, je
+    réfléchis en même temps que je parle") is the talk of a client at ease, not unease: discomfort signs from
+    the patterns ``climate_warm_weak_discomfort`` (cues.yaml ids; ``model`` for the classifier alone) are
+    dropped. Reproaches, irony and pressure stay (mirror of :func:`_uneasy_climate`)."""
+    least = int(settings.get("climate_warm_min_comfort", 0) or 0)
+    ratio = float(settings.get("climate_warm_min_ratio", 0) or 0)
+    weak = frozenset(settings.get("climate_warm_weak_discomfort", ()))
+    if least <= 0 or not weak:
+        return acts
+    comfort = sum(1 for a in acts if a.label == "comfort_signal")
+    uneasy = [i for i, a in enumerate(acts) if a.label == "discomfort_signal"]
+    if comfort < least or comfort < ratio * len(uneasy):
+        return acts
+    drop = {i for i in uneasy if _pattern_id(acts[i].source) in weak}
     return _without(acts, drop) if drop else acts
 
 
@@ -1053,7 +1074,9 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # votre sujet. Merci."): the authors tag laughter, thanks and praise apart.
     second = frozenset(cfg.get("comfort_second_in_turn_patterns", ()))
     first: str | None = None
-    for s in ss if not uneasy else []:
+    for k, s in enumerate(ss) if not uneasy else []:
+        if _ironic_praise(ss, k, cfg):
+            continue  # "Un numéro. Formidable.": the seller's word echoed, then mock praise
         c = s.hit("comfort_signal") or _extra_comfort(s, cfg)
         rire = next((x for x in s.cues.get("comfort_signal", []) if x[0] == "rire"), None)
         # Laughter is a sign of ease whatever the classifier says, even in a sentence that names a relative
@@ -1094,6 +1117,25 @@ def _extra_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, in
         if any(term_pattern(str(ph)).search(text) for ph in phrases):
             return (str(pid), None, s.tok_start, s.tok_end, s.text)
     return None
+
+
+def _ironic_praise(ss: list[Sent], k: int, cfg: Mapping[str, Any]) -> bool:
+    """Round 18 (mood). A one-word praise said as its own sentence right after a short fragment that echoes
+    the seller ("Un numéro. Formidable.", "Des siècles. Formidable.", "Normalement. Génial.", "Deux cents euros
+    de plus. Super.") mocks what the seller just said: no sign of ease. The sentence is one of settings.yaml
+    ``ironic_praise_words`` alone; the sentence before it in the turn has at most
+    ``ironic_praise_max_echo_words`` words and asks nothing. Praise that opens the turn ("Super. Merci.")
+    or follows a full sentence is left alone."""
+    words = frozenset(fold(str(w)) for w in cfg.get("ironic_praise_words", ()) or ())
+    if not words or k == 0:
+        return False
+    alone = " ".join(re.findall(r"[\w'-]+", fold(ss[k].text)))
+    before = ss[k - 1]
+    return (
+        alone in words
+        and before.n_words <= int(cfg.get("ironic_praise_max_echo_words", 0) or 0)
+        and "?" not in before.text
+    )
 
 
 def _curt_reply(ss: list[Sent], cfg: Mapping[str, Any]) -> bool:
@@ -1946,10 +1988,16 @@ def _candidate_turn(
         # so, whatever the client's turn shows (settings.yaml adjustment_self_correction_cues).
         selfc = frozenset(cfg.get("adjustment_self_correction_cues", ()))
         self_said = any(x[0] in selfc for s in ss for x in s.cues.get("adjustment", []))
+        # Round 18 (mood): "pardon, je me suis mal exprimé", "pardon, je veux dire les seniors": the seller
+        # says again what he meant, he does not change course; an apology there is no adjustment by itself
+        # (settings.yaml adjustment_clarification_phrases drop the adjustment_after_discomfort_only cues).
+        clarify = tuple(cfg.get("adjustment_clarification_phrases", ()) or ())
         gate = (reacted or dropped) and not pleased and (st.offer_made or uneasy or early_ok)
         if gate or self_said:
             for s in ss:
                 cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
+                if clarify and _says(s.words, clarify):
+                    cues = [x for x in cues if x[0] not in after_unease]
                 if concludes:
                     cues = [x for x in cues if x[0] not in closing]
                 if not gate:
