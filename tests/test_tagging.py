@@ -4721,3 +4721,101 @@ def test_an_apology_that_clarifies_is_no_adjustment_round18_mood(tagger, seller,
     client = "Vous parlez trop vite, je n'ai rien compris à vos histoires de COP."
     turns = _HEAT + [K(client), C(seller)]  # u8, u9
     assert ("adjustment" in labels_in(_tags(tagger, turns), "u9")) is adjusted
+
+
+# --------------------------------------------------------------------------- round 18 (reform)
+
+
+def _turn_round18_reform(tagger, sentences):
+    """The sentences of one candidate turn as the context step sees them; a sentence ending in "?" is a
+    question (form "closed")."""
+    out = []
+    for i, text in enumerate(sentences):
+        s = _sent_round16_arg(tagger, text, toks="plain")
+        s.index = i
+        s.form = "closed" if text.rstrip().endswith("?") else None
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize(
+    "sentences,after",
+    [
+        # After the seller's own statements, a sentence about the client draws a consequence of the offer.
+        (
+            [
+                "Le bureau a une mémoire de positions : chaque collaborateur enregistre sa hauteur.",
+                "Donc pour les postes partagés, personne ne perd cinq minutes à régler le bureau.",
+            ],
+            True,
+        ),
+        (
+            [
+                "Alors, l'agent titulaire reste le même, et le remplaçant aussi est nommé d'avance.",
+                "Et les deux signent une clause de confidentialité.",
+            ],
+            True,
+        ),
+        # Opening the answer, after a short acknowledgement or a question only: it may restate.
+        (["Donc moins de fatigue, et pouvoir travailler de nuit."], False),
+        (["Je comprends.", "Ce doit être délicat quand vous recevez des clients."], False),
+        (
+            [
+                "Est-ce que je peux résumer ?",
+                "Vous voulez éviter de nouvelles pénalités et planifier vos arrêts.",
+            ],
+            False,
+        ),
+    ],
+)
+def test_classifier_restatement_opens_the_answer_round18_reform(tagger, sentences, after):
+    from pipeline.tagging.context import _after_own_statements
+
+    ss = _turn_round18_reform(tagger, sentences)
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _after_own_statements(ss[-1], ss, cfg) is after
+
+
+@pytest.mark.parametrize(
+    "text,pattern,p_objection,missed",
+    [
+        # After the offer, a need marker restating what the client objected to (the classifier hears a
+        # reservation in his turn): the client's reservation, not a need.
+        ("Si je reformule : vous comparez le contrat à une embauche.", "marqueur_sur", 0.4, True),
+        (
+            "Autrement dit, vous ne voulez pas dépendre d'un serveur que vous ne maîtrisez pas.",
+            "marqueur",
+            0.3,
+            True,
+        ),
+        # No reservation heard in the client's turn, what the client wants, a summary: no.
+        ("Si je reformule : vous comparez le contrat à une embauche.", "marqueur_sur", 0.05, False),
+        (
+            "Si je comprends bien, vous voulez que quelqu'un vienne tout installer.",
+            "marqueur_sur",
+            0.6,
+            False,
+        ),
+        ("Si je résume, vous avez trois choses : le dos, l'image et le budget.", "marqueur_sur", 0.6, False),
+        # The seller argues from the client's figure, speaking of his own side: no restatement.
+        (
+            "D'accord, donc si on reprend votre chiffre, vous économisez déjà le prix du diagnostic.",
+            "accuse_donc",
+            0.6,
+            False,
+        ),
+        # "Donc vous …" draws a consequence (a budget kept is a need), not a restating marker.
+        ("Donc vous devez tenir dix-huit mille euros en tout, chaises comprises.", "donc_vous", 0.6, False),
+    ],
+)
+def test_need_marker_restating_a_missed_reservation_round18_reform(
+    tagger, text, pattern, p_objection, missed
+):
+    from pipeline.tagging.context import _marked_missed_reservation
+
+    s = _sent_round17_reform(tagger, text)
+    client = _sent_round16_arg(tagger, "Trois mille deux cents par mois, c'est le salaire d'un technicien.")
+    client.role = "client"
+    client.probs = {"objection": p_objection}
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _marked_missed_reservation(s, (pattern, None, 0, 3, ""), [client], cfg) is missed

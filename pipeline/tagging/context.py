@@ -1494,9 +1494,12 @@ def _candidate_turn(
         strong_obj = c_obj is not None and any(
             x[4] in st.strong_reservation for x in s.cues.get("objection_reformulation", [])
         )
+        # Round 18 (reform): "si je reformule : vous comparez le contrat à une embauche" after a reservation
+        # the client turn was not read as: see _marked_missed_reservation.
+        marked_res = not strong_obj and _marked_missed_reservation(s, c_need, prev_client, cfg)
         if (
             (open_obj is None or (open_obj.reformulated and not just_objected))
-            and strong_obj
+            and (strong_obj or marked_res)
             and prev_client
             and s.second_person
             and st.agreement_turn is None
@@ -1506,7 +1509,8 @@ def _candidate_turn(
             and (
                 # "vous avez peur que…", "vous trouvez que…" restate a reservation on their own; softer
                 # markers ("ce qui vous inquiète") need a sign of one in the client's turn.
-                any(x[4] in st.reservation_only for x in s.cues.get("objection_reformulation", []))
+                marked_res
+                or any(x[4] in st.reservation_only for x in s.cues.get("objection_reformulation", []))
                 or any(
                     x.cues.get("objection")
                     or x.probs.get("objection", 0.0) >= float(cfg.get("restated_min_p", 0.2))
@@ -1548,7 +1552,7 @@ def _candidate_turn(
             obj = _Objection(act=a, turn=target.turn, sent=target, reformulated=True, probed=digs)
             st.objections.append(obj)
             open_obj = obj
-            _add(st, "objection_reformulation", s, c_obj[0], 0.6, links=[a])
+            _add(st, "objection_reformulation", s, (c_obj or c_need)[0], 0.6, links=[a])
             if digs:
                 pc = s.cue("objection_probe")
                 _add(
@@ -1600,6 +1604,8 @@ def _candidate_turn(
         if c_need[0] == "donc_vous" and sum(x.n_words for x in ss if x.index < s.index) > int(
             cfg.get("reformulation_donc_max_words_before", 1000)
         ):
+            continue
+        if c_need[0] == "model" and _after_own_statements(s, ss, cfg):
             continue
         if c_need[0] == "accuse_donc" and not confident and not _restates(s, prev_client, sim, cfg):
             continue  # "d'accord, donc je vous propose…": an acknowledgement, not a restatement
@@ -2811,6 +2817,37 @@ def _restates_reservation(
     return not _says_a_want(s, cfg)
 
 
+def _marked_missed_reservation(
+    s: Sent,
+    c_need: tuple[str, str | None, int, int, str] | None,
+    prev_client: Sequence[Sent],
+    cfg: Mapping[str, Any],
+) -> bool:
+    """Round 18 (reform). After the offer, a restatement opened by a marker of need reformulation ("si je
+    reformule : vous comparez le contrat à une embauche…", "autrement dit, vous ne voulez pas dépendre d'un
+    serveur…", "vous voulez dire qu'avec le crédit qui court, c'est pas possible") that does not say what the
+    client wants (``_restates_reservation``) restates the client's reservation even when his turn was not
+    read as an objection, provided the classifier hears one in it (p(objection) >=
+    ``restated_need_marker_objection_min_p``; unset: never). The marker opens the sentence (at most
+    ``restated_need_marker_objection_max_offset`` tokens before it) and is one of
+    ``restated_need_marker_objection_patterns`` ("donc vous devez tenir dix-huit mille euros" draws a
+    consequence, a budget restated as a need). After the marker the seller does not speak of his own side
+    (``restated_need_marker_objection_seller_words``: "d'accord, donc si on reprend votre chiffre, … vous
+    économisez" argues from the client's figure). The caller then tags that client sentence as the objection,
+    as for "vous trouvez que…"."""
+    floor = cfg.get("restated_need_marker_objection_min_p")
+    if floor is None or c_need is None or not prev_client or not _restates_reservation(s, c_need, cfg):
+        return False
+    if c_need[0] not in frozenset(str(x) for x in cfg.get("restated_need_marker_objection_patterns", ())):
+        return False
+    if c_need[2] - s.tok_start > int(cfg.get("restated_need_marker_objection_max_offset", 2)):
+        return False
+    seller = frozenset(str(x) for x in cfg.get("restated_need_marker_objection_seller_words", ()))
+    if any(t[0] in seller for t in s.toks[max(0, c_need[3] - s.tok_start) :]):
+        return False
+    return any(x.probs.get("objection", 0.0) >= float(floor) for x in prev_client)
+
+
 def _needs_summary(s: Sent, cfg: Mapping[str, Any]) -> bool:
     """The sentence names the client's needs in its first words (``reformulation_summary_heads``: "donc le
     besoin complet, c'est :", "bref, les besoins :") and lists them (a colon, or at least two commas after
@@ -2973,6 +3010,19 @@ def _has_finite_verb(s: Sent) -> bool:
         ):
             return True
     return False
+
+
+def _after_own_statements(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any]) -> bool:
+    """Round 18 (reform). A restatement without a marker opens the candidate's answer; after the seller's
+    own statements in the same turn (more than ``reformulation_model_max_words_before`` words, questions
+    not counted: "Est-ce que je peux résumer ? Vous voulez …" still restates), a sentence about the client
+    draws a consequence of the offer ("… personne ne perd cinq minutes à régler le bureau", "et les deux
+    signent une clause de confidentialité"): the classifier alone does not make it a reformulation (CV by
+    author, 248 sessions: of the classifier-only reformulations after more than 8 such words, none right)."""
+    most = cfg.get("reformulation_model_max_words_before")
+    if most is None:
+        return False
+    return sum(x.n_words for x in ss if x.index < s.index and not x.form) > int(most)
 
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
