@@ -4819,3 +4819,48 @@ def test_need_marker_restating_a_missed_reservation_round18_reform(
     client.probs = {"objection": p_objection}
     cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
     assert _marked_missed_reservation(s, (pattern, None, 0, 3, ""), [client], cfg) is missed
+
+
+# --------------------------------------------------------------------------- round 18 (arg)
+
+
+@pytest.mark.parametrize(
+    "text,limits",
+    [
+        # The client bounds the meeting itself: the frame of the visit, not a need.
+        ("J'ai une fournée dans le four, on a trente minutes, pas plus.", True),
+        ("Mais je n'ai qu'une heure, hein, à dix heures j'ai la réunion de production.", True),
+        ("Deux minutes, pas plus, j'ai une fournée qui sort.", True),
+        ("Je passais, en fait, j'ai les deux petits qui m'attendent au manège.", True),
+        ("Je vous accorde une demi-heure.", True),
+        # A time budget for the product is a need: a period, or no limit at all.
+        ("Deux heures par semaine, maximum.", False),
+        ("Vingt minutes maximum le soir, sinon les petits s'endorment.", False),
+        ("Il me faut une machine qui chauffe en une heure.", False),
+        ("On a des pannes toutes les deux heures.", False),
+        ("Mon budget, c'est trois mille euros, pas plus.", False),
+    ],
+)
+def test_client_limits_meeting_time_round18_arg(tagger, text, limits):
+    from pipeline.tagging.context import _limits_meeting_time
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _limits_meeting_time(_sent_round17_arg(tagger, text), cfg) is limits
+
+
+@pytest.mark.parametrize(
+    "turn,need",
+    [
+        # The opening turn that only bounds the visit: no need, even after the seller's question.
+        ("u2", False),
+        # The needs the client states later in discovery are still needs.
+        ("u4", True),
+    ],
+)
+def test_meeting_time_is_no_need_round18_arg(tagger, turn, need):
+    opening = [
+        C("Bonjour Madame Roux, je suis Paul, de Fournil Pro. Vous avez un moment ?"),
+        K("Bonjour. Oui, asseyez-vous. On a trente minutes, pas plus, j'ai une fournée dans le four."),
+    ]
+    got = labels_in(_tags(tagger, opening + DIALOGUE[2:12]), turn)
+    assert ("need" in got) is need, got

@@ -957,6 +957,9 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     sure_p = float(cfg.get("need_in_objection_turn_min_p", 1.1))
     if discovery and (not objecting or sure_p <= 1.0):
         found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
+        opening = st.client_turns < int(cfg.get("need_meeting_time_client_turns", 0) or 0)
+        if opening:
+            found = [(s, c) for s, c in found if not _limits_meeting_time(s, cfg)]
         if objecting:
             held = {a.sent for a in st.acts if a.turn == ti and a.label == "objection"}
             found = [
@@ -968,7 +971,13 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         # et des fois le matin elle est pas pleine"): the classifier alone needs less confidence there.
         answer_p = float(cfg.get("need_answer_model_min_p", 1.1))
         if not found and not objecting and prev_cand and any(x.form for x in prev_cand):
-            pool = [s for s in ss if s.n_words >= 3 and "need" not in s.negatives]
+            pool = [
+                s
+                for s in ss
+                if s.n_words >= 3
+                and "need" not in s.negatives
+                and not (opening and _limits_meeting_time(s, cfg))
+            ]
             best = max(pool, key=lambda s: s.probs.get("need", 0.0), default=None)
             if best is not None and best.probs.get("need", 0.0) >= answer_p:
                 found = [(best, ("model", None, best.tok_start, best.tok_end, best.text))]
@@ -3523,6 +3532,26 @@ def _drop_refused_kind(s: Sent, cfg: Mapping[str, Any]) -> None:
             s.cues["objection"] = kept
         else:
             del s.cues["objection"]
+
+
+def _limits_meeting_time(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 18 (arg). At the start, the client who limits the time of the meeting itself ("on a trente
+    minutes, pas plus", "mais je n'ai qu'une heure, hein", "je passais, j'ai les petits qui m'attendent") sets
+    the frame of the visit, not a need the offer must answer (the authors tag no need there; a time budget for
+    the product, "deux heures par semaine, maximum", "vingt minutes, sinon les petits s'endorment", comes later
+    in discovery and stays a need). A sentence says it with a time unit and a limiting phrase
+    (settings.yaml need_meeting_time_units, need_meeting_time_limits), or with one of
+    need_meeting_time_phrases; a period ("par semaine", need_meeting_time_not) makes it a budget again."""
+    text = f" {_glued(s.words)} "
+
+    def says(phrases: Any) -> bool:  # an elided last word ("qu'") runs on into the next one
+        return any(f" {p}{'' if str(p).endswith(chr(39)) else ' '}" in text for p in phrases)
+
+    if says(cfg.get("need_meeting_time_not", ())):
+        return False
+    if says(cfg.get("need_meeting_time_phrases", ())):
+        return True
+    return says(cfg.get("need_meeting_time_units", ())) and says(cfg.get("need_meeting_time_limits", ()))
 
 
 def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
