@@ -4864,3 +4864,120 @@ def test_meeting_time_is_no_need_round18_arg(tagger, turn, need):
     ]
     got = labels_in(_tags(tagger, opening + DIALOGUE[2:12]), turn)
     assert ("need" in got) is need, got
+
+
+# --------------------------------------------------------------------------- round 18 (grid)
+
+
+def _recap_state_round18_grid(tagger, agreed=True, offer=True, n_turns=10):
+    from types import SimpleNamespace
+
+    from pipeline.tagging.context import _State
+
+    st = _State([{"id": f"u{i + 1}"} for i in range(n_turns)], _settings_round16_arg(tagger))
+    st.offer_made = offer
+    if agreed:
+        st.acts.append(SimpleNamespace(label="agreement", turn=n_turns - 4))
+    return st
+
+
+@pytest.mark.parametrize(
+    "text,turn,agreed,offer,recap",
+    [
+        # Late in the talk, after the client's yes: the seller sums up the deal.
+        ("Je vous récapitule : formule Confort, vingt et un euros par mois.", 8, True, True, True),
+        ("Donc récap : grand panier à vingt-deux euros, premier panier mercredi.", 8, True, True, True),
+        ("Bon, alors je note : table en chêne, deux allonges, trois mille euros.", 8, True, True, True),
+        ("Parfait. Je récap : quarante-cinq terminaux en location.", 9, True, True, True),
+        # Early, the same words restate the needs.
+        ("Je note : une facture qui grimpe, et un atelier bruyant.", 2, True, True, False),
+        # No yes from the client yet: nothing to confirm.
+        ("Donc je vous résume : le portable, seize gigas, neuf cents euros.", 8, False, True, False),
+        # Before any offer, a recap restates the needs.
+        ("Je récapitule : sept mille euros maximum, aides comprises.", 8, True, False, False),
+        # "je note que" notes a detail, it is no recap marker.
+        ("Je note que vous partez cet été, je vous enverrai un message.", 8, True, True, False),
+    ],
+)
+def test_late_recap_sums_up_the_deal_round18_grid(tagger, text, turn, agreed, offer, recap):
+    from pipeline.tagging.context import _late_recap
+
+    st = _recap_state_round18_grid(tagger, agreed=agreed, offer=offer)
+    s = _sent_round16_arg(tagger, text, turn=turn)
+    assert _late_recap(st, s, st.settings) is recap
+
+
+_RECAP_TALK_ROUND18 = [
+    C("Bonjour Madame Roux, merci de me recevoir. Qu'est-ce qui compte pour vous ?"),
+    K("Il me faut un outil simple pour les plannings de mes quarante agents."),
+    C("Notre formule Pro gère les plannings depuis le téléphone, à six euros cinquante par agent."),
+    K("D'accord, ça me paraît bien, et c'est simple pour mes équipes."),
+    C("Et vos chefs d'équipe valident les absences en un clic, sans papier."),
+    K("Très bien, ça me plaît."),
+    C("On part sur la formule Pro pour vos quarante agents ?"),
+    K("Oui, allez, on fait comme ça."),
+]
+
+
+@pytest.mark.parametrize(
+    "recap,tagged",
+    [
+        # After the yes, a recap with a marker the cues do not list ("je vous récapitule", "récap") is one.
+        (
+            "Parfait. Je vous récapitule : formule Pro pour vos quarante agents, six euros cinquante par agent "
+            "et par mois, démarrage le premier avril.",
+            True,
+        ),
+        (
+            "Parfait. Donc récap : formule Pro, six euros cinquante par agent et par mois, démarrage en avril.",
+            True,
+        ),
+        # A plan for the follow-up, no recap marker: no summary.
+        ("Parfait. Je vous rappelle dans un mois pour voir comment vos équipes s'y font.", False),
+    ],
+)
+def test_late_recap_tagged_in_a_talk_round18_grid(tagger, recap, tagged):
+    turns = _RECAP_TALK_ROUND18 + [C(recap), K("C'est ça."), C("Merci à vous, Madame Roux.")]
+    tags = _tags(tagger, turns).tags
+    turn = f"u{len(_RECAP_TALK_ROUND18) + 1}"
+    got = [t for t in tags if t.label == "agreement_summary" and t.turn_id == turn]
+    assert bool(got) is tagged, [(t.label, t.turn_id, t.quote, t.source) for t in tags]
+
+
+@pytest.mark.parametrize(
+    "text,cue,negated",
+    [
+        # "en plus", "de plus" add a gift.
+        ("Et puis, en plus, je vous offre le premier mois d'abonnement.", "je vous offre", False),
+        ("De plus, je vous fais cinq pour cent de remise.", "remise", False),
+        # "ne … plus", "pas" refuse one.
+        ("Je ne peux plus vous faire de remise.", "remise", True),
+        ("Je peux pas vous offrir la pose.", "vous offrir", True),
+        ("Là, je fais plus de remise.", "remise", True),
+    ],
+)
+def test_additive_plus_is_no_negation_round18_grid(tagger, text, cue, negated):
+    from pipeline.tagging.context import _negated_near
+
+    s = _sent_round16_arg(tagger, text)
+    additive = frozenset(_settings_round16_arg(tagger)["concession_additive_plus"])
+    assert _negated_near(s, ("geste", None, 0, 0, cue), additive) is negated
+
+
+@pytest.mark.parametrize(
+    "text,held",
+    [
+        # The seller keeps the item or the slot for the client until a date.
+        ("Je vous la mets de côté jusqu'à samedi, si vous voulez ?", True),
+        ("Mais je peux vous la mettre de côté jusqu'à samedi.", True),
+        ("Le technicien, je vous le réserve jeudi à 14 heures, ça vous convient ?", True),
+        # A leaflet put aside, or an argument left aside, holds nothing sold.
+        ("Et je vous mets de côté la documentation du taille-haie, elle vous attendra samedi.", False),
+        ("D'accord, on laisse ça de côté, ce n'est pas votre priorité.", False),
+    ],
+)
+def test_holding_the_goods_is_a_step_round18_grid(tagger, text, held):
+    from pipeline.tagging.context import _holds_the_goods
+
+    s = _sent_round16_arg(tagger, text)
+    assert _holds_the_goods(s, _settings_round16_arg(tagger)) is held

@@ -1462,6 +1462,11 @@ def _candidate_turn(
         c_sum = s.cue("agreement_summary")
         if any(a.sent == s.index and a.label == "closing_question" for a in st.acts):
             c_sum = None  # "on part donc sur la formule Pro ?" asks for the decision, it confirms nothing
+        unseen_close = c_sum is None or (st.agreement_turn is None and not st.closing_asked)
+        if unseen_close and _late_recap(st, s, cfg):
+            if _key_points(s) and not _has_label(st, ti, "agreement_summary"):
+                _add(st, "agreement_summary", s, "recapitulatif_tardif", 0.6)
+            continue
         if c_sum is not None and (st.agreement_turn is not None or st.closing_asked) and _key_points(s):
             if not _has_label(st, ti, "agreement_summary"):
                 _add(st, "agreement_summary", s, c_sum[0], 0.65)
@@ -2068,7 +2073,7 @@ def _candidate_turn(
                 continue  # after the deal, a gift restates the terms or is an after-sale service
         if any(a.sent == s.index and a.label.endswith("reformulation") for a in st.acts):
             continue  # "vous vous dites que si la coopé le fait gratuitement…" restates the client
-        if _negated_near(s, gift[0]):
+        if _negated_near(s, gift[0], frozenset(cfg.get("concession_additive_plus", ()))):
             continue
         justified = any(x[0] == "contrepartie" for t in ss for x in t.cues.get("concession", []))
         _add(st, "concession", s, gift[0][0], 0.6, attributes={"justified": justified})
@@ -2166,6 +2171,8 @@ def _candidate_turn(
                 and not _opens_with(s, ("si", "et si", "s'il", "et s'il"))
             ):
                 has_action, has_strong = True, any(x in ("action", "document") for x in lead)
+        if not has_action and _holds_the_goods(s, cfg):
+            has_action = has_strong = True
         if not has_action:
             continue
         # Sending or bringing the contract, quote or proposal closes the sale: a next step even
@@ -3163,6 +3170,35 @@ def _benefit_score(
     return 0.0 if v is None else float(v @ st.benefit_vecs[j])
 
 
+def _holds_the_goods(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 18 (grid). "Je vous la mets de côté jusqu'à samedi", "le technicien, je vous le réserve jeudi à 14
+    heures": the seller holds the item or the slot for the client until a date, a concrete step to close
+    (tags.md next_step: an order, an appointment, with a date). The pronoun names the thing sold; "je vous mets
+    de côté la documentation" hands over a leaflet (settings.yaml next_step_hold_phrases; the date is still
+    required)."""
+    phrases = tuple(str(x) for x in cfg.get("next_step_hold_phrases", ()) or ())
+    text = f" {s.text} "
+    return any(f" {p} " in text or f" {p}," in text for p in phrases)
+
+
+def _late_recap(st: _State, s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 18 (grid). "Je vous récapitule : …", "Donc récap : …", "Bon, alors je note : …" in the closing part
+    of the talk (settings.yaml summary_late_markers, from summary_late_min_share of the turns on, once the offer
+    was made and the client said yes) sums up the deal, even where the closing question went unseen or the yes
+    was not taken as the decision: sellers say these words late only to restate the terms (early, the same words
+    restate the needs; before any yes, tags.md has no agreement to confirm)."""
+    markers = tuple(str(x) for x in cfg.get("summary_late_markers", ()) or ())
+    if not markers or s.role != "candidate" or not st.offer_made:
+        return False
+    # It confirms a yes: the client has said one (seen, if not taken as the decision).
+    if not any(a.label == "agreement" for a in st.acts):
+        return False
+    if st.share(s.turn) < float(cfg.get("summary_late_min_share", 1.1)):
+        return False
+    text = f" {s.text} "
+    return any(f" {m} " in text or f" {m}:" in text for m in markers)
+
+
 def _key_points(s: Sent) -> bool:
     """A summary names something concrete: a figure, a date, a price, an offer."""
     keys = {
@@ -3455,10 +3491,14 @@ def _second_gift(
     return None
 
 
-def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str]) -> bool:
+def _negated_near(s: Sent, cue: tuple[str, str | None, int, int, str], additive: Any = ()) -> bool:
+    """A negation among the four words before the cue ("je ne vous fais pas de remise"). Round 18 (grid):
+    "plus" after one of ``additive`` (settings.yaml concession_additive_plus: "en plus", "de plus") adds a
+    gift ("et puis, en plus, je vous offre le premier mois"), it negates nothing."""
     # token offsets relative to the sentence's words are not kept; look at the words before the cue text
-    before = s.text.split(cue[4])[0].split()[-4:] if cue[4] in s.text else []
-    return any(w.strip(",") in _NEGATION for w in before)
+    words = [w.strip(",") for w in s.text.split(cue[4])[0].split()] if cue[4] in s.text else []
+    added = {k for k in range(1, len(words)) if words[k] == "plus" and words[k - 1] in additive}
+    return any(w in _NEGATION and k not in added for k, w in enumerate(words) if k >= len(words) - 4)
 
 
 def _but_after(s: Sent, end: int) -> bool:
