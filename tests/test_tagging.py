@@ -4981,3 +4981,68 @@ def test_holding_the_goods_is_a_step_round18_grid(tagger, text, held):
 
     s = _sent_round16_arg(tagger, text)
     assert _holds_the_goods(s, _settings_round16_arg(tagger)) is held
+
+
+# --------------------------------------------------------------------------- round 18 (obj)
+
+_R18_OFFER = [
+    C("Bonjour Monsieur Roux, merci de me recevoir. Qu'est-ce qui compte pour vous ?"),
+    K("Il nous faut un outil simple pour les plannings, mes gars ne sont pas à l'aise avec les ordinateurs."),
+    C(
+        "Notre application remplace vos feuilles papier, et l'export vers la paie se fait tout seul. "
+        "C'est six euros par agent et par mois."
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "reply,n",
+    [
+        # Reservations piled up with an adding marker: the authors tag each one.
+        ("C'est pas trop le moment, là. Et puis votre concurrent me fait quinze pour cent de moins.", 2),
+        ("Six euros, c'est cher pour nous. Et puis votre concurrent me fait quinze pour cent de moins.", 2),
+        # A doubt about the offer itself added after the price goes on weighing it: one reservation.
+        ("Six euros, c'est cher pour nous. Et si ça ne marche pas chez nous ?", 1),
+        # Without the adding marker the client goes on about the first reservation.
+        ("C'est pas trop le moment, là. Il faut que j'en parle à mon associé.", 1),
+    ],
+)
+def test_further_objection_in_turn_round18_obj(tagger, reply, n):
+    tags = _tags(tagger, _R18_OFFER + [K(reply)]).tags
+    got = [t for t in tags if t.label == "objection" and t.turn_id == "u4"]
+    assert len(got) == n, [(t.quote, t.attributes) for t in got]
+
+
+_R18_WHOLE = [
+    C("Bonjour Madame Leroy, merci de me recevoir."),
+    K("Bonjour, asseyez-vous."),
+    C("Racontez-moi comment vous gérez vos plannings aujourd'hui."),
+    K("Sur un tableau blanc, et on perd un temps fou chaque lundi matin."),
+    C("Je vois. Et vos équipes, elles sont à l'aise avec un téléphone ?"),
+    K("Oui, tout le monde a un smartphone."),
+    C("Notre application met le planning sur leur téléphone, et vous gagnez votre lundi matin."),
+    K("Ça, ça m'intéresse."),
+    C("C'est six euros par agent et par mois, sans engagement."),
+    K("Six euros, c'est cher pour nous."),
+    C("Je comprends. Par rapport à quoi vous le trouvez cher ?"),
+    K("Par rapport au tableau blanc, qui ne coûte rien."),
+    C(
+        "Le tableau ne coûte rien, mais votre lundi matin vous coûte quatre heures. On démarre le mois prochain ?"
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "last,objection",
+    [
+        # Ending a whole interview on a deferral: the client takes leave, no reservation left to handle.
+        ("Bon. Écoutez, je vais réfléchir.", False),
+        ("Non, non. Je vais en parler avec mon associé. Je repasserai.", False),
+        # A reason named beside the deferral is a reservation all the same.
+        ("Bon. Je vais réfléchir. Et puis votre concurrent me fait quinze pour cent de moins.", True),
+    ],
+)
+def test_closing_deferral_round18_obj(tagger, last, objection):
+    tags = _tags(tagger, _R18_WHOLE + [K(last)]).tags
+    got = [t for t in tags if t.label == "objection" and t.turn_id == f"u{len(_R18_WHOLE) + 1}"]
+    assert bool(got) is objection, [(t.quote, t.source) for t in got]

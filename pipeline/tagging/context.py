@@ -349,6 +349,11 @@ def _drop_unheard_objections(
     if not settings.get("objection_unheard_dropped", False):
         return acts
     linked = {x for b in acts for x in b.links}
+    # Round 18 (obj): reservations piled up in one turn are taken up together; the seller's handling links to
+    # one of them (the latest), the others of the turn are heard with it.
+    if settings.get("objection_unheard_turn_heard", False):
+        heard = {a.turn for i, a in enumerate(acts) if a.label == "objection" and i in linked}
+        linked |= {i for i, a in enumerate(acts) if a.label == "objection" and a.turn in heard}
     drop = {
         i
         for i, a in enumerate(acts)
@@ -829,7 +834,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         st.agreement_turn, st.provisional_turn = agreement_before, provisional_before
         agreed_here = False
 
-    # Objections (one per turn), once the candidate has presented something.
+    # Objections (one per turn, or a few of different kinds: settings.yaml objection_max_per_turn), once the
+    # candidate has presented something.
     min_share = float(cfg.get("objection_min_turn_share", 0.12))
     offer_ok = st.offer_made or not cfg.get("objection_after_offer", True)
     # The client's turn right after the candidate restated or probed the open reservation answers
@@ -867,6 +873,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and bool(st.objections)
         and any("objection" in x.negatives for x in ss)
     )
+    deferred: set[int] = set()  # sentences of a closing deferral (_closing_deferral): no objection
     if (
         st.share(ti) >= min_share
         and offer_ok
@@ -875,6 +882,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and not repeating
     ):
         cue_min_p = cfg.get("objection_cue_min_p") or {}
+        kinds_here: list[str] = []
+        max_here = max(1, int(cfg.get("objection_max_per_turn", 1) or 1))
         for s in ss:
             _drop_refused_kind(s, cfg)
             c = s.hit("objection")
@@ -922,20 +931,30 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 and s.probs.get("objection", 1.0) < float(cfg.get("objection_weak_cue_min_p", 0.0))
             ):
                 continue  # "oui mais …", "je sais pas si …": a hedge, a reservation only if the model agrees
+            if strong and _closing_deferral(st, ti, strong, cfg):
+                deferred.add(s.index)
+                continue
             best = strong[0] if strong else c
             kind = best[1] or (cues[0][1] if cues else None) or "other"
-            current = st.objections[-1] if st.objections else None
-            if (
-                current is not None
-                and not current.resolved
-                and current.responded_turn is None
-                and ti - current.turn <= 4
-                and st.acts[current.act].attributes.get("kind") == kind
-            ):
-                break  # the client goes on about the same reservation: not a new objection
+            if kinds_here:
+                # Round 18 (obj): a further reservation in the same turn (see _further_objection).
+                if not _further_objection(s, strong, kind, kinds_here, cfg):
+                    continue
+            else:
+                current = st.objections[-1] if st.objections else None
+                if (
+                    current is not None
+                    and not current.resolved
+                    and current.responded_turn is None
+                    and ti - current.turn <= 4
+                    and st.acts[current.act].attributes.get("kind") == kind
+                ):
+                    break  # the client goes on about the same reservation: not a new objection
             a = _add(st, "objection", s, best[0], 0.7, attributes={"kind": kind})
             st.objections.append(_Objection(act=a, turn=ti, sent=s))
-            break
+            kinds_here.append(kind)
+            if len(kinds_here) >= max_here:
+                break
 
     # Needs (one per sentence), buying signals, comfort and discomfort (one per turn).
     # Needs: one per turn (the likeliest sentence); a turn that voices an objection states no need.
@@ -998,7 +1017,9 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             st.needs.append((a, s))
     # A turn that voices an objection ("et le chantier, ça dure combien ? la dernière fois…") is a
     # reservation, not an intent to buy.
-    reserving = cfg.get("buying_signal_not_in_objection_turn", False) and _has_label(st, ti, "objection")
+    reserving = cfg.get("buying_signal_not_in_objection_turn", False) and (
+        _has_label(st, ti, "objection") or bool(deferred)
+    )
     # Once the client has agreed and the seller has asked to close ("On est d'accord. Et le chariot, vous
     # le reprenez ?"), a practical question settles the sale already made: no longer a sign of intent to
     # buy. (An earlier "oui" to a trial or a visit is no such agreement: the closing question has not come.)
@@ -1034,7 +1055,9 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         and any(x.hit("comfort_signal") is not None and "discomfort_signal" not in x.cues for x in ss)
     ):
         skip_discomfort = True
-    reserving_turn = cfg.get("discomfort_not_in_objection_turn", False) and _has_label(st, ti, "objection")
+    reserving_turn = cfg.get("discomfort_not_in_objection_turn", False) and (
+        _has_label(st, ti, "objection") or bool(deferred)
+    )
     # A reproach aimed at the seller ("vous ne m'écoutez pas, là", "vous m'avez noyé avec vos sigles")
     # is unease even in a turn that voices a reservation.
     despite = frozenset(cfg.get("discomfort_despite_objection", ()))
@@ -1107,6 +1130,53 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 first = c[0]
                 continue
             break
+
+
+def _closing_deferral(
+    st: _State, ti: int, strong: Sequence[tuple[str, str | None, int, int, str]], cfg: Mapping[str, Any]
+) -> bool:
+    """Round 18 (obj). "Bon. Écoutez, je vais réfléchir.", "Non, non. Je vais en parler avec ma femme. Je
+    repasserai.": at the very end of a whole interview (settings.yaml objection_deferral_final_share of its
+    turns), a deferral that names nothing else than the time to think or the person to ask is the client's way
+    of leaving, not a reservation the seller can still handle; most authors tag none there (in the gold
+    corpus, 7 of 40 late client turns with such words carry an objection on them). Only the deferral wordings
+    (objection_deferral_words) of the cue families objection_deferral_cues count ("non merci", "vous
+    rigolez" stay reservations); a named reason beside it ("… et que je voie d'autres machines") is a
+    reservation all the same. Short dialogues (not phased) keep the convention (conventions.yaml, reflechir).
+    The turn stays what it was as a reservation for the other labels: no sign of unease, no buying signal
+    ("je repasserai samedi avec ma femme")."""
+    share = float(cfg.get("objection_deferral_final_share", 1.1))
+    families = frozenset(cfg.get("objection_deferral_cues", ()) or ())
+    words = tuple(str(w) for w in cfg.get("objection_deferral_words", ()) or ())
+    if share > 1.0 or not families or not words or not st.phased or st.share(ti) < share:
+        return False
+    return all(x[0] in families and any(w in x[4] for w in words) for x in strong)
+
+
+def _further_objection(
+    s: Sent,
+    strong: Sequence[tuple[str, str | None, int, int, str]],
+    kind: str,
+    kinds_here: Sequence[str],
+    cfg: Mapping[str, Any],
+) -> bool:
+    """Round 18 (obj). A client often piles up reservations in one turn ("C'est pas trop le moment, là. […]
+    Et de toute façon faut que j'en parle à mon associé", "Vingt-sept euros ? C'est le double de ce que
+    j'avais prévu. Et puis je ne peux pas décider seul"): the authors tag each one. A later sentence of a turn
+    that already voices an objection is another one when it opens with an adding marker (settings.yaml
+    objection_further_openers: "et puis", "et de toute façon", "en plus"…), carries a cue of a named family
+    (not the weak ones, not the classifier alone) and names a reservation of another kind that stands outside
+    the offer (objection_further_kinds: another offer, someone else who decides, a time barrier); without the
+    marker the client goes on about the first one, and a doubt added about the offer itself ("et si ça ne
+    marche pas ?", "et puis, avec tous les escrocs…") goes on weighing it (CV by author: 0 of 5 tagged apart)."""
+    openers = tuple(str(x) for x in cfg.get("objection_further_openers", ()) or ())
+    if not openers or not strong or kind in kinds_here:
+        return False
+    if kind not in (cfg.get("objection_further_kinds") or (kind,)):
+        return False
+    words = [t[0] for t in s.toks[_stage_direction_end(s) :] if t[2] != "PUNCT" and t[0].strip()]
+    text = _glued(words[:5])
+    return any(text == o or text.startswith(f"{o} ") for o in openers)
 
 
 def _extra_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, int, str] | None:
