@@ -5046,3 +5046,39 @@ def test_closing_deferral_round18_obj(tagger, last, objection):
     tags = _tags(tagger, _R18_WHOLE + [K(last)]).tags
     got = [t for t in tags if t.label == "objection" and t.turn_id == f"u{len(_R18_WHOLE) + 1}"]
     assert bool(got) is objection, [(t.quote, t.source) for t in got]
+
+
+_R18_RESP = [
+    C("Bonjour Madame Leroy, merci de me recevoir. Comment gérez-vous vos plannings aujourd'hui ?"),
+    K("Sur un tableau blanc, et on perd un temps fou chaque lundi matin."),
+    C("Notre application met le planning sur leur téléphone, c'est six euros par agent et par mois."),
+    K(
+        "Six euros par agent, c'est au-dessus de notre budget, et je ne suis pas sûre que ça marche chez nous."
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "answer,restates",
+    [
+        # Opening by contradicting or by putting a case to the client argues back: an answer, not a restatement.
+        ("Non mais ça marchera, vous trouvez ça cher mais vous gagnez quatre heures chaque lundi.", False),
+        (
+            "Et si vous comptez vos quatre heures du lundi, votre budget est remboursé dès le premier mois.",
+            False,
+        ),
+        ("C'est pour ça que je vous propose un essai gratuit d'un mois, avec votre budget actuel.", False),
+        (
+            "Vous trouverez la même chose ailleurs, voire plus cher, et sans le support qui vous paraît utile.",
+            False,
+        ),
+        # A restating marker keeps the restatement, even after "mais".
+        ("Mais si je comprends bien, vous trouvez que six euros, c'est au-dessus de votre budget ?", True),
+        ("Si je vous suis bien, vous avez peur que ce soit au-dessus de votre budget ?", True),
+    ],
+)
+def test_rebuttal_not_restatement_round18_resp(tagger, answer, restates):
+    tags = _tags(tagger, _R18_RESP + [C(answer)]).tags
+    turn = f"u{len(_R18_RESP) + 1}"
+    got = [t for t in tags if t.label == "objection_reformulation" and t.turn_id == turn]
+    assert bool(got) is restates, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]

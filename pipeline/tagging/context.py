@@ -1546,6 +1546,8 @@ def _candidate_turn(
             c_obj = None  # an alternative about the reservation asks which cause: the probe loop took it
         if c_obj is not None and _restated_need_not_reservation(s, cfg):
             c_obj = None  # "si je vous suis, il vous faut un site à votre image": a need restated
+        if c_obj is not None and _opens_rebuttal(s, cfg):
+            c_obj = None  # "non mais ça marchera, la fibre c'est fiable": an answer, not a restatement
         if (
             c_obj is None
             and just_objected
@@ -2880,6 +2882,33 @@ def _restated_need_not_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
     if not shared or any(x[4] not in shared for x in s.cues.get("objection_reformulation", [])):
         return False
     return _says_a_want(s, cfg)
+
+
+def _opens_rebuttal(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 18 (resp). A sentence that opens by contradicting or by putting a case to the client ("non mais
+    ça marchera", "mais si vous voulez pas me croire, on démarre par un pilote", "et si vous baissez vos
+    traitements…", "c'est pour ça que je vous propose…") or that predicts what the client will find ("vous
+    trouverez la même chose ailleurs") argues back: it answers the objection, it does not restate it, even when
+    it names the reservation ("votre budget", "vous paraît"). Openers in ``objection_rebuttal_openers`` (after
+    fillers ``objection_rebuttal_fillers``), predictions in ``objection_rebuttal_phrases``; a restating marker
+    right after the opener ("mais si je comprends bien, …", ``objection_rebuttal_unless``) keeps the
+    restatement."""
+    openers = tuple(str(x) for x in cfg.get("objection_rebuttal_openers", ()))
+    phrases = tuple(str(x) for x in cfg.get("objection_rebuttal_phrases", ()))
+    if not openers and not phrases:
+        return False
+    text = " ".join(s.text.lower().replace("’", "'").split())
+    fillers = tuple(str(x) for x in cfg.get("objection_rebuttal_fillers", ()))
+    words = text.split(" ")
+    while words and words[0].strip(",.;:!") in fillers:
+        words = words[1:]
+    head = " ".join(words).replace(",", "")
+    unless = tuple(str(x) for x in cfg.get("objection_rebuttal_unless", ()))
+    if any(u in text for u in unless):
+        return False
+    if any(head == o or head.startswith(o + " ") for o in openers):
+        return True
+    return any(f" {p} " in f" {text.replace(',', '')} " for p in phrases)
 
 
 def _restates_reservation(
