@@ -5082,3 +5082,109 @@ def test_rebuttal_not_restatement_round18_resp(tagger, answer, restates):
     turn = f"u{len(_R18_RESP) + 1}"
     got = [t for t in tags if t.label == "objection_reformulation" and t.turn_id == turn]
     assert bool(got) is restates, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
+
+
+# Round 18 (reform2): verbless echoes opening the seller's answer.
+_R18_ECHO_AFTER = [
+    K("D'accord, c'est noté."),
+    C("Et côté calendrier, vous avez des contraintes ?"),
+    K("Pas avant le mois de juin."),
+    C("Très bien. Je vous présente notre solution."),
+    K("Allez-y."),
+    C("Notre modèle est silencieux et se règle en deux minutes."),
+    K("Intéressant."),
+    C("On fixe un rendez-vous pour l'essai ?"),
+    K("Oui."),
+]
+
+
+@pytest.mark.parametrize(
+    "client,echo,restates",
+    [
+        # Words taken up from different sentences of the client's turn.
+        (
+            "Mais alors le bruit... On a des voisins tout près, les Martin. On veut rester en bons termes.",
+            "Pas de bruit, pas d'odeur, pour rester en bons termes avec les Martin et avec madame.",
+            True,
+        ),
+        # A need said in words around a figure.
+        (
+            "On a vingt-deux postes partagés. Le budget, c'est dix-huit mille euros, pas plus.",
+            "Donc, pour vingt-deux postes partagés, dans un budget de dix-huit mille euros.",
+            True,
+        ),
+        # A relative clause ends at its comma; what follows stays verbless.
+        (
+            "Je veux une douche sûre pour mon mari. Mais je ne veux pas d'un équipement médical, hein.",
+            "D'accord. Une douche sûre pour votre mari, mais qui reste une vraie salle de bains, pas un "
+            "équipement médical.",
+            True,
+        ),
+        # A figure echoed with an acknowledgement notes a fact.
+        (
+            "Je prends le téléphone à six heures du matin, tous les jours, pendant une heure.",
+            "Une heure au téléphone à six heures du matin, d'accord.",
+            False,
+        ),
+        # A clause after the relative: the seller comments, he does not restate.
+        (
+            "On a eu un roulement qui a lâché, puis un moteur qui chauffe.",
+            "Un roulement, un moteur qui chauffe, c'est typiquement ce qu'on voit venir.",
+            False,
+        ),
+    ],
+)
+def test_verbless_echo_round18_reform2(tagger, client, echo, restates):
+    turns = [
+        C("Bonjour Madame, merci de me recevoir."),
+        K("Bonjour, entrez donc."),
+        C("Racontez-moi ce qui compte pour vous."),
+        K(client),
+        C(echo),
+    ] + _R18_ECHO_AFTER
+    tags = _tags(tagger, turns).tags
+    got = [t for t in tags if t.label == "need_reformulation" and t.turn_id == "u5"]
+    assert bool(got) is restates, [(t.quote, t.source) for t in got]
+
+
+@pytest.mark.parametrize(
+    "words,pos",
+    [
+        # A participle after its noun qualifies it: an adjective.
+        ([("un", "un", "DET"), ("budget", "budget", "NOUN"), ("tenu", "tenir", "VERB")], "ADJ"),
+        ([("les", "le", "DET"), ("arrêts", "arrêt", "NOUN"), ("choisis", "choisir", "VERB")], "ADJ"),
+        # A hyphenated compound is a noun.
+        ([("de", "de", "ADP"), ("va-et-vient", "va-et-vient", "VERB")], "NOUN"),
+        # A finite verb after its subject pronoun stays a verb.
+        ([("on", "on", "PRON"), ("choisit", "choisir", "VERB")], "VERB"),
+        # A present tense after a noun is no participle.
+        ([("le", "le", "DET"), ("moteur", "moteur", "NOUN"), ("chauffe", "chauffer", "VERB")], "VERB"),
+    ],
+)
+def test_echo_participles_round18_reform2(tagger, words, pos):
+    from pipeline.tagging.context import _echo_participles
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _echo_participles(words, cfg)[-1][2] == pos
+
+
+@pytest.mark.parametrize(
+    "words,worded",
+    [
+        # Nouns and adjectives besides the figures and units: a need said in words.
+        ("un coût/NOUN mensuel/ADJ prévisible/ADJ sur/ADP trois/NUM ans/NOUN", True),
+        ("vingt-deux/NUM postes/NOUN partagés/ADJ budget/NOUN dix-huit/NUM mille/NUM euros/NOUN", True),
+        # Only a figure and its unit: a fact noted.
+        ("deux/NUM mille/NUM huit/NUM cents/NUM euros/NOUN", False),
+        ("mardi/NOUN 14/NUM à/ADP dix/NUM heures/NOUN", False),
+    ],
+)
+def test_echo_worded_round18_reform2(tagger, words, worded):
+    from pipeline.tagging.context import _echo_worded
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    toks = [
+        (w.split("/")[0], w.split("/")[0], w.split("/")[1]) if "/" in w else (w, w, "DET")
+        for w in words.split()
+    ]
+    assert _echo_worded(toks, cfg) is worded
