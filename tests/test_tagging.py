@@ -5188,3 +5188,54 @@ def test_echo_worded_round18_reform2(tagger, words, worded):
         for w in words.split()
     ]
     assert _echo_worded(toks, cfg) is worded
+
+
+_R18_GRID2_OPEN = [
+    C("Bonjour Madame Morel, merci de me recevoir."),
+    K("Bonjour, je vous en prie."),
+]
+
+
+@pytest.mark.parametrize(
+    "question,label",
+    [
+        # A wh-question followed by the answer the seller guesses asks to confirm it: closed.
+        ("Vous faites vos courses où, en supermarché, j'imagine ?", "closed_question"),
+        ("Vous vous en servez pour quoi, pour le travail, je suppose ?", "closed_question"),
+        ("Vous le comparez à quoi, à une réparation de l'ancien ?", "closed_question"),
+        ("Vous le comparez à quoi, ce montant, à ce que vous perdez chaque année ?", "closed_question"),
+        ("Il a quoi, seize, dix-sept ans, votre fils ?", "closed_question"),
+        ("Vous êtes en quoi, six kVA, neuf kVA ?", "closed_question"),
+        # A hedge or a topic after the comma guesses nothing: the question stays open.
+        ("Ça vous coûte combien, à votre avis ?", "open_question"),
+        ("Vous mettez combien, à peu près, en légumes par semaine ?", "open_question"),
+        ("Et les enfants, ils aiment quoi, comme légumes ?", "open_question"),
+        ("Il sert à quoi, à part ça, votre compresseur ?", "open_question"),
+        ("Vous habitez où, vers quel quartier ?", "open_question"),
+    ],
+)
+def test_wh_question_with_guessed_answer_round18_grid2(tagger, question, label):
+    tags = _tags(tagger, _R18_GRID2_OPEN + [C(question)]).tags
+    got = {t.label for t in tags if t.turn_id == "u3" and t.label in {"open_question", "closed_question"}}
+    assert got == {label}, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u3"]
+
+
+@pytest.mark.parametrize(
+    "statement,open_",
+    [
+        # Without "?", wh-words after an indirect question of the same sentence go on with it.
+        ("Concrètement, vous voyez sur votre téléphone quelle salle a été faite et à quelle heure.", False),
+        ("Même sans réseau, vos chefs d'équipe voient qui va où.", False),
+        ("Sur vos deux parcelles, on verra quels rangs décrochent, et quand.", False),
+        # "de quoi" before an infinitive means "enough to".
+        ("Une batterie tient quarante-cinq minutes, de quoi biner un tiers de votre potager.", False),
+        # A bare wh-phrase, or a "?", still asks.
+        ("Et côté goût, vous voyez quoi comme salle de bains", True),
+        ("Vos chefs d'équipe, ils font comment aujourd'hui", True),
+        ("Vous voyez quelle salle a été faite, et ça vous prend combien de temps ?", True),
+    ],
+)
+def test_wh_word_continuing_indirect_question_round18_grid2(tagger, statement, open_):
+    tags = _tags(tagger, _R18_GRID2_OPEN + [C(statement)]).tags
+    got = [t for t in tags if t.turn_id == "u3" and t.label == "open_question"]
+    assert bool(got) is open_, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u3"]

@@ -105,6 +105,10 @@ class QuestionRules:
         self.desire = s("desire_frames")
         self.modals = s("modal_verbs")
         self.reporting = s("reporting_verbs")
+        self.guess_tails = tuple(norm(x) for x in lex.get("wh_guess_tails", []))
+        self.guess_prep_blockers = tuple(norm(x) for x in lex.get("wh_guess_prep_blockers", []))
+        self.guess_numbers = s("wh_guess_numbers")
+        self.embedding_wh = s("wh_embedding_words")
         self.first_person = s("first_person_subjects")
         self.tags = tuple(norm(x) for x in lex.get("tag_questions_strong", []))
         self.proposals = tuple(norm(x) for x in lex.get("proposal_frames", []))
@@ -343,6 +347,8 @@ class QuestionRules:
                 continue
             if self._reported(tokens, words, i):
                 return QuestionForm("closed", "asking_whether") if has_q else QuestionForm(None, "reported")
+            if not has_q and self._embedded(tokens, words, i):
+                return QuestionForm(None, "reported")
             return self._alternative(words, i, "open", "wh_in_situ")
 
         # "vous le prenez ou pas, le kit", "vous la prenez ou pas parce que …": the option is offered
@@ -614,7 +620,36 @@ class QuestionRules:
                 prep in self.wh_preps and rest[0] == prep and prep not in {"de", "d'", "à"}
             ):
                 return QuestionForm("closed", "guess_after_wh")
+            if self._guessed(rest, prep):
+                return QuestionForm("closed", "guess_after_wh")
         return QuestionForm(form, rule)
+
+    def _guessed(self, rest: Sequence[str], prep: str) -> bool:
+        """Round 18 (grid2). The words after a wh-question's comma guess its answer, to confirm.
+
+        French often asks "où / quoi / combien" and then offers the answer it expects; the question
+        then asks for a yes or a correction (closed), not for the client's own account. Three signs:
+        a closing "j'imagine / je suppose" ("Vous faites vos courses où, en supermarché, j'imagine ?"),
+        the wh-word's preposition opening a later segment, "à" included ("Vous le comparez à quoi, ce
+        montant, à ce que vous perdez ?", but not "à part ça", "à peu près"), or two segments opening
+        with a number ("Il a quoi, seize, dix-sept ans ?", "Vous êtes en quoi, six kVA, neuf kVA ?").
+        """
+        flat = self._flat(rest).strip(" ,")
+        if any(flat == t or flat.endswith(" " + t) or flat.endswith(", " + t) for t in self.guess_tails):
+            return True
+        chunks: list[list[str]] = [[]]
+        for w in rest:
+            if w in {",", ":"}:
+                chunks.append([])
+            else:
+                chunks[-1].append(w)
+        chunks = [c for c in chunks if c]
+        if prep in self.wh_preps and prep not in {"de", "d'"}:
+            for c in chunks:
+                if c[0] == prep and not any(self._flat(c).startswith(b) for b in self.guess_prep_blockers):
+                    return True
+        numeric = [c for c in chunks if c[0].isdigit() or c[0].split("-")[0] in self.guess_numbers]
+        return len(numeric) >= 2
 
     def _est_ce_que(self, words: Sequence[str]) -> bool:
         for i in range(len(words) - 1):
@@ -771,6 +806,25 @@ class QuestionRules:
             if t.text in {"vous", "nous"} and i + 1 < len(tokens) and tokens[i + 1].text == t.text:
                 return False
         return True
+
+    def _embedded(self, tokens: Sequence[Tok], words: Sequence[str], i: int) -> bool:
+        """Round 18 (grid2). Without "?", a wh-word that follows an indirect question of the same
+        sentence goes on with it: "vous voyez sur votre téléphone quelle salle a été faite et à quelle
+        heure", "vos chefs d'équipe voient qui va où", "on verra quels rangs décrochent, et quand" state
+        what the client will see, they ask nothing. The earlier wh-word is indirect when a seeing or
+        knowing verb comes just before it, whoever the subject. "de quoi" before an infinitive means
+        "enough to" ("il vous reste de quoi tenir le lendemain"), not "what".
+        """
+        if words[i] == "quoi" and i > 0 and words[i - 1] in {"de", "d'"}:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is not None and nxt.pos in _VERBAL and not nxt.finite:
+                return True
+        for j in range(i):
+            if words[j] not in self.embedding_wh:
+                continue
+            if any(tokens[k].lemma in self.reporting for k in range(max(0, j - 5), j)):
+                return True
+        return False
 
     def _reported(self, tokens: Sequence[Tok], words: Sequence[str], i: int) -> bool:
         """A knowing/asking verb before the wh-word: "je ne sais pas pourquoi", "vous savez combien"."""
