@@ -2834,22 +2834,14 @@ def _verbless_echo(
     if (
         commas
         and len(tail) <= int(cfg.get("echo_max_tail_words", 3))
-        and (
-            any(t[2] in ("AUX", "VERB") for t in tail)
-            or not any(t[2] in _CONTENT_POS for t in tail)
-            # Round 18 (reform2): "…, d'accord" acknowledges, it adds no content word.
-            or _glued([t[0] for t in tail if t[2] not in ("PUNCT", "SPACE")]) in cfg.get("echo_ack_tails", ())
-        )
+        and (any(t[2] in ("AUX", "VERB") for t in tail) or not any(t[2] in _CONTENT_POS for t in tail))
     ):
         toks = toks[: commas[-1]]
     while toks and (toks[0][0] in skip or toks[0][2] == "PUNCT"):
         toks = toks[1:]
-    toks = _echo_participles(toks, cfg)
     # Figures, prices, dates and names echoed back ("deux mille huit cents euros", "mardi 14") note a
     # fact; a need is said in words.
-    if (
-        any(ch.isdigit() for ch in s.text) or any(t[2] in ("NUM", "PROPN") for t in toks)
-    ) and not _echo_worded(toks, cfg):
+    if any(ch.isdigit() for ch in s.text) or any(t[2] in ("NUM", "PROPN") for t in toks):
         return False
     content = [t for t in toks if t[2] in _CONTENT_POS]
     if len(content) < int(cfg.get("echo_min_content_words", 3)) or not toks:
@@ -2857,25 +2849,9 @@ def _verbless_echo(
     if toks[0][2] not in ("DET", "NOUN", "ADJ", "NUM", "PROPN", "VERB", "ADP", "ADV"):
         return False  # "vous perdez…", "je…", "ça…" are clauses; "c'est…" too
     relative = frozenset(["qui", "que", "qu'", "où", "dont"])
-    # Round 18 (reform2): a relative clause ends at the next comma ("une douche sûre, mais qui reste une
-    # vraie salle de bains, pas un équipement médical"); a clause after it ("un moteur qui chauffe, c'est
-    # typiquement ce qu'on voit venir") is no echo (``echo_relative_ends_at_comma``); a subject pronoun
-    # (``echo_subject_pronouns``: "on glisse une fiche", even when the verb is mistagged) opens a clause.
-    reopen = bool(cfg.get("echo_relative_ends_at_comma", False))
-    subjects = frozenset(str(x) for x in cfg.get("echo_subject_pronouns", ()))
-    in_relative = False
     for k, (text, lemma, pos) in enumerate(toks):
-        if in_relative:
-            if reopen and text == ",":
-                in_relative = False
-            continue
         if text in relative:
-            if not reopen:
-                break  # a finite verb in a relative clause leaves the echo verbless
-            in_relative = True
-            continue
-        if text in subjects and pos == "PRON":
-            return False
+            break  # a finite verb in a relative clause leaves the echo verbless
         if pos == "AUX" or (pos == "VERB" and not (text == lemma or (k > 0 and toks[k - 1][2] == "AUX"))):
             return False
     if noted:
@@ -2883,55 +2859,7 @@ def _verbless_echo(
     thr = float(cfg.get("echo_min_similarity", 0.4))
     best = sim.closest(s, prev_client)
     shared = max(len(s.lemmas & c.lemmas) for c in prev_client)
-    if best >= thr and shared >= int(cfg.get("echo_min_shared_lemmas", 2)):
-        return True
-    # Round 18 (reform2). The echo may gather words the client said in different sentences of his turn
-    # ("Mais alors le bruit... On a des voisins tout près, les Martin" -> "Pas de bruit, pas d'odeur, pour
-    # rester en bons termes avec les Martin"): the full words taken up from the whole turn count, with a
-    # lower similarity floor (``echo_turn_min_similarity``; unset: not used).
-    floor = cfg.get("echo_turn_min_similarity")
-    if floor is None or best < float(floor):
-        return False
-    turn_lemmas = frozenset().union(*(c.lemmas for c in prev_client))
-    full = {lem for _t, lem, pos in toks if pos in _CONTENT_POS}
-    return len(full & turn_lemmas) >= int(cfg.get("echo_turn_min_shared_lemmas", 2))
-
-
-def _echo_participles(toks: list[tuple[str, str, str]], cfg: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """Round 18 (reform2). In a verbless echo, a past participle right after the noun or adjective it
-    qualifies ("un budget tenu", "les arrêts choisis", "des postes partagés") and a hyphenated compound
-    ("va-et-vient") are adjectives and nouns, not the finite verb of a clause: they become ADJ / NOUN.
-    Participles are told by their endings (``echo_participle_endings``; unset: nothing changes)."""
-    ends = tuple(str(x) for x in cfg.get("echo_participle_endings", ()))
-    if not ends:
-        return toks
-    out: list[tuple[str, str, str]] = []
-    for k, (text, lemma, pos) in enumerate(toks):
-        if pos == "VERB" and "-" in text.strip("-") and text.count("-") >= 2:
-            pos = "NOUN"
-        elif (
-            pos == "VERB"
-            and k > 0
-            and out[k - 1][2] in ("NOUN", "ADJ")
-            and text.endswith(ends)
-            and text != lemma
-        ):
-            pos = "ADJ"
-        out.append((text, lemma, pos))
-    return out
-
-
-def _echo_worded(toks: Sequence[tuple[str, str, str]], cfg: Mapping[str, Any]) -> bool:
-    """Round 18 (reform2). An echo that holds a figure or a name still restates a need when it says it in
-    words around them ("pour vingt-deux postes partagés, dans un budget de dix-huit mille euros", "un coût
-    mensuel prévisible sur trois ans"): at least ``echo_worded_min_words`` nouns and adjectives that are
-    neither figures, names nor units (``echo_unit_words``: euros, ans, mètres…). Unset: never."""
-    need = cfg.get("echo_worded_min_words")
-    if need is None:
-        return False
-    units = frozenset(str(x) for x in cfg.get("echo_unit_words", ()))
-    words = [t for t in toks if t[2] in ("NOUN", "ADJ") and t[0] not in units and t[1] not in units]
-    return len(words) >= int(need)
+    return best >= thr and shared >= int(cfg.get("echo_min_shared_lemmas", 2))
 
 
 def _says_a_want(s: Sent, cfg: Mapping[str, Any]) -> bool:
