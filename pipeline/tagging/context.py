@@ -2260,7 +2260,22 @@ def _candidate_turn(
             and not any(a.label == "next_step" for a in st.acts)
             and not any(a.label == "followup_action" for a in st.acts)
         )
-        if after_sale and s.hit("followup_action") is not None and not document and not first_step:
+        # Round 18. In the last turns with nothing agreed yet, a dated step the seller proposes ("je vous
+        # propose une démonstration jeudi à dix heures") is the step that closes, not an after-sale action:
+        # nothing was sold to follow up (settings.yaml next_step_proposed_before_agreement).
+        proposed = (
+            cfg.get("next_step_proposed_before_agreement", False)
+            and st.agreement_turn is None
+            and "date" in kinds
+            and any(x[0] == "proposition" for x in acting)
+        )
+        if (
+            after_sale
+            and s.hit("followup_action") is not None
+            and not document
+            and not first_step
+            and not proposed
+        ):
             continue
         # A summary restates the terms and a gift is not the action proposed; a recap that fixes the
         # dated visit or delivery ("visite technique jeudi à neuf heures") does set the step when none was
