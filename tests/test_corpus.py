@@ -28,6 +28,7 @@ CORPORA = [
         "dev14",
         "dev15",
         "dev16",
+        "dev17",
         "heldout",
     )
 ]
