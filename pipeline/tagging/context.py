@@ -472,6 +472,21 @@ def _settle_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
     return _without(acts, {i for i, a in enumerate(acts) if a.label == drop})
 
 
+def _climate_filter(
+    acts: list[Act], strong: str, weak_label: str, least: int, ratio: float, weak: frozenset[str]
+) -> list[Act]:
+    """Drop the ``weak_label`` acts from the patterns ``weak`` when the client showed the opposite mood often:
+    at least ``least`` ``strong`` acts, and at least ``ratio`` times as many as ``weak_label`` acts."""
+    if least <= 0 or not weak:
+        return acts
+    n_strong = sum(1 for a in acts if a.label == strong)
+    others = [i for i, a in enumerate(acts) if a.label == weak_label]
+    if n_strong < least or n_strong < ratio * len(others):
+        return acts
+    drop = {i for i in others if _pattern_id(acts[i].source) in weak}
+    return _without(acts, drop) if drop else acts
+
+
 def _uneasy_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
     """In an interview where the client showed unease often (at least ``climate_uneasy_min_discomfort``
     discomfort signs, and no fewer than comfort signs), a thanks ("Nous avons déjà une cuisine, merci"),
@@ -480,14 +495,7 @@ def _uneasy_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
     (cues.yaml ids; ``model`` for the classifier alone) are dropped. Laughter and praise stay."""
     least = int(settings.get("climate_uneasy_min_discomfort", 0) or 0)
     weak = frozenset(settings.get("climate_uneasy_weak_comfort", ()))
-    if least <= 0 or not weak:
-        return acts
-    uneasy = sum(1 for a in acts if a.label == "discomfort_signal")
-    comfort = [i for i, a in enumerate(acts) if a.label == "comfort_signal"]
-    if uneasy < least or uneasy < len(comfort):
-        return acts
-    drop = {i for i in comfort if _pattern_id(acts[i].source) in weak}
-    return _without(acts, drop) if drop else acts
+    return _climate_filter(acts, "discomfort_signal", "comfort_signal", least, 1.0, weak)
 
 
 def _warm_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
@@ -501,14 +509,7 @@ def _warm_climate(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
     least = int(settings.get("climate_warm_min_comfort", 0) or 0)
     ratio = float(settings.get("climate_warm_min_ratio", 0) or 0)
     weak = frozenset(settings.get("climate_warm_weak_discomfort", ()))
-    if least <= 0 or not weak:
-        return acts
-    comfort = sum(1 for a in acts if a.label == "comfort_signal")
-    uneasy = [i for i, a in enumerate(acts) if a.label == "discomfort_signal"]
-    if comfort < least or comfort < ratio * len(uneasy):
-        return acts
-    drop = {i for i in uneasy if _pattern_id(acts[i].source) in weak}
-    return _without(acts, drop) if drop else acts
+    return _climate_filter(acts, "comfort_signal", "discomfort_signal", least, ratio, weak)
 
 
 def _pattern_id(source: str) -> str:
