@@ -297,3 +297,24 @@ def test_declarative_without_qmark(nlp, rules, text, expected):
     if got.form is None and got.rule == "no_cue":
         got = rules.declarative(t)
     assert got.form == expected
+
+
+# Round 19 (qform): without "?", ", qui" + a finite verb right after a noun phrase is an appositive
+# relative; a question on a topic put first takes the topic up again with a clitic.
+APPOSITIVE_QUI = [
+    ("Donc, euh, une unité discrète, qui réveille pas Monsieur Faivre.", None),
+    ("Un compresseur à piston, qui a une vingtaine d'années.", None),
+    ("Une machine, qui tourne la nuit, qui fait moins de bruit.", None),
+    ("Un artisan, qui vient chez vous.", None),
+    ("Et ce serveur, aujourd'hui, qui s'en occupe", "open"),
+    ("Bon, vos capteurs, qui les regarde", "open"),
+    ("Les réglages, qui s'en occupe", "open"),
+    ("Et dans votre entourage, qui vous aide quand vous avez un souci", "open"),
+    ("Et concrètement, qui regarde ces données de votre côté", "open"),
+    ("Et votre stock, qui gère ça ?", "open"),
+]
+
+
+@pytest.mark.parametrize("text,expected", APPOSITIVE_QUI)
+def test_appositive_qui_round19_qform(nlp, rules, text, expected):
+    assert form(nlp, rules, text) == expected

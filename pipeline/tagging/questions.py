@@ -109,6 +109,9 @@ class QuestionRules:
         self.guess_prep_blockers = tuple(norm(x) for x in lex.get("wh_guess_prep_blockers", []))
         self.guess_numbers = s("wh_guess_numbers")
         self.embedding_wh = s("wh_embedding_words")
+        self.appositive_heads = frozenset(lex.get("appositive_qui_head_pos", []))
+        self.appositive_particles = s("appositive_qui_verb_particles")
+        self.resumptive = s("appositive_qui_resumptive_clitics")
         self.first_person = s("first_person_subjects")
         self.tags = tuple(norm(x) for x in lex.get("tag_questions_strong", []))
         self.proposals = tuple(norm(x) for x in lex.get("proposal_frames", []))
@@ -734,11 +737,31 @@ class QuestionRules:
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
                 if nxt is not None and (nxt.pos in {"DET", "NOUN", "ADJ"} or nxt.text == "plus"):
                     return None
+                if self._appositive_qui(tokens, words, i):
+                    return None
             if words[i] in {"quand", "où", "comment", "pourquoi", "combien"} and prev is not None:
                 if prev.pos in {"NOUN", "PROPN"} and i - 1 != f and words[i] in {"où", "quand"}:
                     return None  # "le jour où", "au moment où"
             return i
         return None
+
+    def _appositive_qui(self, tokens: Sequence[Tok], words: Sequence[str], i: int) -> bool:
+        """Round 19 (qform). Without "?", ", qui" right after a noun phrase, then straight a finite verb,
+        is an appositive relative: "une unité discrète, qui réveille pas Monsieur Faivre", "un
+        compresseur, qui a vingt ans", "une table fragile, qui se tache". A wh-question on a topic
+        put first takes it up again with a clitic ("ce serveur, qui s'en occupe", "vos capteurs, qui
+        les regarde", "votre entourage, qui vous aide") or follows no noun ("et concrètement, qui…").
+        """
+        if "?" in words or i < 2 or words[i - 1] != ",":
+            return False
+        if tokens[i - 2].pos not in self.appositive_heads:
+            return False
+        j = i + 1
+        while j < len(tokens) and words[j] in self.appositive_particles:
+            j += 1
+        if j < len(tokens) and words[j] in self.resumptive:
+            return False
+        return j < len(tokens) and tokens[j].pos in _VERBAL and tokens[j].finite
 
     def _clause_after_comma(self, tokens: Sequence[Tok], words: Sequence[str], w: int) -> bool:
         try:
