@@ -5133,3 +5133,39 @@ def test_wh_word_continuing_indirect_question_round18_grid2(tagger, statement, o
     tags = _tags(tagger, _R18_GRID2_OPEN + [C(statement)]).tags
     got = [t for t in tags if t.turn_id == "u3" and t.label == "open_question"]
     assert bool(got) is open_, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u3"]
+
+
+# --------------------------------------------------------------------------- round 19 (resp)
+
+_R19_RESP = [
+    C("Bonjour Madame Garnier, merci de me recevoir. Comment suivez-vous vos vignes aujourd'hui ?"),
+    K("On passe dans les rangs, et on traite quand on voit le mildiou arriver."),
+    C("Notre drone photographie vos parcelles chaque semaine et repère les foyers avant qu'ils se voient."),
+    K("La coopérative nous propose des images satellites gratuites. Pourquoi je paierais votre drone ?"),
+]
+
+
+@pytest.mark.parametrize(
+    "reply,answers",
+    [
+        # A statement that says no or "but" before the probing question already answers the reservation.
+        ("Le satellite, ce n'est pas du tout la même précision. Vous avez combien de parcelles ?", True),
+        (
+            "Les images gratuites, oui, mais elles passent une fois par mois, trop tard pour le mildiou. "
+            "Vous traitez combien de fois par saison ?",
+            True,
+        ),
+        # Only listening or restating before the question: no answer yet.
+        ("Je comprends, gratuit c'est tentant. Qu'est-ce qui vous fait hésiter, au juste ?", False),
+        ("Gratuit, c'est toujours tentant, bien sûr. Qu'est-ce qui vous fait hésiter, au juste ?", False),
+        # Agreeing first is listening, even with a negation.
+        ("Vous avez raison, ce n'est pas rien, un drone. Qu'est-ce qui vous fait hésiter, au juste ?", False),
+    ],
+)
+def test_rebuttal_before_probe_round19_resp(tagger, reply, answers):
+    tags = _tags(tagger, _R19_RESP + [C(reply)]).tags
+    turn = f"u{len(_R19_RESP) + 1}"
+    got = [t for t in tags if t.label == "objection_response" and t.turn_id == turn]
+    probed = [t for t in tags if t.label == "objection_probe" and t.turn_id == turn]
+    assert probed, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
+    assert bool(got) is answers, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]

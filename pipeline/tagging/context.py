@@ -547,6 +547,37 @@ def _add(st: _State, label: str, s: Sent, pattern: str, conf: float, **kw: Any) 
     return len(st.acts) - 1
 
 
+def _rebuttal_before_probe(
+    st: _State, ti: int, body: list, handled: list[int], cfg: Mapping[str, Any]
+) -> list:
+    """Round 19 (resp). The seller who first contradicts the reservation, then asks about it ("Le satellite,
+    c'est pas du tout la même précision. Vous avez combien de parcelles ?", "ça reste du huit ampères, donc
+    c'est lent. Vous rentrez à quelle heure ?") has answered it before probing: a statement before the
+    turn's first probe that the response cue or the classifier reads as an answer (``hit``), that says no
+    or "but" (settings.yaml response_before_probe_contradiction_words) and that neither restates nor
+    acknowledges ("vous avez raison, …", "vous vous dites que …" only listen: settings.yaml
+    response_before_probe_acknowledgements).
+    Without it (response_before_probe false), a probing turn answers nothing."""
+    probes = [a.sent for a in st.acts if a.turn == ti and a.label == "objection_probe"]
+    contra = frozenset(cfg.get("response_before_probe_contradiction_words", ()))
+    if not probes or not contra:
+        return []
+    listened = {a.sent for a in st.acts if a.turn == ti and a.label in ("active_listening", "concession")}
+    return [
+        s
+        for s in body
+        if s.index < min(probes)
+        and s.index not in handled
+        and s.index not in listened
+        and set(s.words) & contra
+        and s.hit("objection_reformulation") is None
+        and not s.cues.get("active_listening")
+        and not s.cues.get("concession")
+        and not _opens_with(s, cfg.get("response_before_probe_acknowledgements", ()))
+        and s.hit("objection_response") is not None
+    ][:1]
+
+
 def _has_label(st: _State, turn: int, label: str) -> bool:
     return any(a.turn == turn and a.label == label for a in st.acts)
 
@@ -1805,9 +1836,12 @@ def _candidate_turn(
         ]
         in_turn = cfg.get("response_in_handling_turn", True)
         probed_in_turn = _has_label(st, ti, "objection_probe")
+        before_probe: list = []
         if handled and (not in_turn or (in_turn == "after_reformulation" and probed_in_turn)):
             # A turn that probes the reservation leaves the answer for later; with "after_reformulation",
             # one that only restates it may answer it next ("Vous avez peur que … Ça, c'est parce que …").
+            if probed_in_turn and cfg.get("response_before_probe", False):
+                before_probe = _rebuttal_before_probe(st, ti, body, handled, cfg)
             body = []
         elif handled and in_turn == "after_reformulation":
             body = [s for s in body if s.cue("objection_reformulation") is None]  # the restatement itself
@@ -1818,7 +1852,7 @@ def _candidate_turn(
             if (not handled or (s.index > max(handled) and s.n_words >= long_enough))
             and (gift_answers or not any(x[0] == "geste" for x in s.cues.get("concession", [])))
             and not s.text.rstrip(" .").endswith(("j'imagine", ", non", "ou pas"))
-        ]
+        ] + before_probe
         # Round 15b (ans). Late in the talk, the client who defers ("je vais réfléchir", "je ne signe rien
         # aujourd'hui") hears the seller take note ("d'accord, je vous laisse ma carte", "revenez quand vous
         # voulez"): that answers nothing; only a sentence that argues back (a response cue: "mais la promo
