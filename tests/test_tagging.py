@@ -5169,3 +5169,80 @@ def test_rebuttal_before_probe_round19_resp(tagger, reply, answers):
     probed = [t for t in tags if t.label == "objection_probe" and t.turn_id == turn]
     assert probed, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
     assert bool(got) is answers, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
+
+
+# --------------------------------------------------------------------------- round 19 (arg): pitch before discovery
+
+
+def _discovery_state_round19_arg(tagger, earlier):
+    from types import SimpleNamespace
+
+    from pipeline.tagging.context import _State
+
+    st = _State([{"id": f"u{i + 1}"} for i in range(20)], _settings_round16_arg(tagger))
+    st.acts.extend(SimpleNamespace(label=label, turn=turn) for label, turn in earlier)
+    return st
+
+
+@pytest.mark.parametrize(
+    "earlier,turn,before",
+    [
+        # Nothing asked yet: "Alors il vous faut le Créa 15" pitches the product.
+        ([], 3, True),
+        # One open question, then the spec list: still no discovery.
+        ([("open_question", 1)], 5, True),
+        # Closed questions only ("vous êtes raccordable ?") explore no need.
+        ([("closed_question", 1), ("closed_question", 3), ("open_question", 3)], 7, True),
+        # Two open questions asked before: the needs were explored.
+        ([("open_question", 1), ("open_question", 3)], 7, False),
+        # One need restated ("si je vous comprends bien, …"): the seller took the need in.
+        ([("need_reformulation", 4)], 7, False),
+        # What the seller asks in the same turn or later does not count for this turn.
+        ([("open_question", 7), ("need_reformulation", 7), ("open_question", 9)], 7, True),
+    ],
+)
+def test_pitch_before_discovery_round19_arg(tagger, earlier, turn, before):
+    from pipeline.tagging.context import _before_discovery
+
+    assert _before_discovery(_discovery_state_round19_arg(tagger, earlier), turn) is before
+
+
+def test_pitch_before_discovery_needs_its_settings_round19_arg(tagger):
+    from pipeline.tagging.context import _before_discovery
+
+    st = _discovery_state_round19_arg(tagger, [])
+    st.settings = {k: v for k, v in st.settings.items() if not k.startswith("argument_model_min_")}
+    assert _before_discovery(st, 3) is False
+
+
+@pytest.mark.parametrize(
+    "seller,argued",
+    [
+        # One question asked (u3), nothing restated: the seller lists what the product does, a feature claim.
+        (
+            "Nos capteurs suivent chaque moteur jour et nuit et signalent la moindre vibration anormale.",
+            False,
+        ),
+        (
+            "Alors nous, on pose des capteurs sans fil sur chaque moteur, avec un tableau de bord en ligne et des "
+            "alertes par SMS.",
+            False,
+        ),
+        # Naming the client's line inside the sentence does not tie the claim to the need.
+        (
+            "Nos capteurs suivent chaque moteur de la ligne d'emballage jour et nuit et signalent la moindre "
+            "vibration anormale.",
+            False,
+        ),
+        # Opened on the need it answers: tied to it, still an argument.
+        (
+            "Pour la ligne d'emballage, nos capteurs suivent chaque moteur jour et nuit et signalent la moindre "
+            "vibration anormale.",
+            True,
+        ),
+    ],
+)
+def test_pitch_before_discovery_is_no_argument_round19_arg(tagger, seller, argued):
+    turns = OBJECTION_CHAIN[:4] + [C(seller)] + OBJECTION_CHAIN[4:]
+    got = labels_in(_tags(tagger, turns), "u5")
+    assert ("argument" in got) is argued, got

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -1915,6 +1916,8 @@ def _candidate_turn(
         asking_early = bool(questions) and st.share(ti) <= float(
             cfg.get("argument_question_turn_max_share", -1.0)
         )
+        # Round 19 (arg). A seller who pitches before any discovery makes product claims (C2.1's weak case).
+        undiscovered = _before_discovery(st, ti)
         done = False
         # A presentation often answers two needs in one turn ("vos pistolets ne crachent plus… et on peut
         # parler à côté"): a further argument only for another need (settings.yaml max_arguments_per_turn).
@@ -1931,6 +1934,16 @@ def _candidate_turn(
             ):
                 thr = 0.0  # the classifier alone would have made it an argument, with no similarity floor
             if c[0] == "model" and asking_early:
+                continue
+            # … unless the sentence opens on the need it answers ("pour la ligne d'emballage, …"): tied to it.
+            if (
+                c[0] == "model"
+                and undiscovered
+                and not _opens_on_topic(
+                    s, cfg.get("argument_topic_openers", ()), cfg.get("argument_topic_skip_words", ())
+                )
+            ):
+                st.offer_made = True  # a product claim all the same: reservations can follow
                 continue
             # Inside objection handling the classifier alone mostly hears the answer to the objection (tags.md:
             # an objection_response, not also an argument): there, an argument needs its benefit phrase.
@@ -1966,6 +1979,8 @@ def _candidate_turn(
         ):
             nocue_ok = False
         if st.share(ti) >= float(cfg.get("argument_nocue_max_share", 1.0)):
+            nocue_ok = False
+        if undiscovered and cfg.get("argument_nocue_needs_discovery", False):
             nocue_ok = False
         if not done and open_obj is None and not after_sale and prev_client and nocue_ok:
             # No benefit phrase, but the sentence takes up a need the client stated, in the
@@ -3433,6 +3448,24 @@ def _opens_on_topic(s: Sent, openers: Any, skip_words: Any = ()) -> bool:
     head = f" {_glued(words[:6])} "
     # An elided opener ("pour l'") is joined to its noun ("pour l'eau").
     return any(head.startswith(f" {o}" if o.endswith("'") else f" {o} ") for o in openers)
+
+
+def _before_discovery(st: _State, ti: int) -> bool:
+    """Round 19 (arg). Whether the seller reaches turn ``ti`` without having explored the needs: fewer than
+    ``argument_model_min_open_questions`` open questions and fewer than ``argument_model_min_reformulations``
+    restated needs in the earlier turns (settings.yaml). Such a seller pitches the product; its claims are
+    feature claims the client's words happen to echo, not benefits tied to needs the seller took in (tags.md:
+    an argument is a benefit tied to a need the client expressed): there the classifier alone makes no
+    argument; a benefit phrase still does, and so does a sentence opened on the need it answers ("pour la
+    ligne d'emballage, …", settings.yaml argument_topic_openers) (CV by author on 248 sessions: 26 right in
+    82 such arguments, in sessions by 42 author groups). Without the settings, never."""
+    cfg = st.settings
+    min_open = int(cfg.get("argument_model_min_open_questions", 0) or 0)
+    min_restated = int(cfg.get("argument_model_min_reformulations", 0) or 0)
+    if min_open <= 0 and min_restated <= 0:
+        return False
+    earlier = Counter(a.label for a in st.acts if a.turn < ti)
+    return earlier["open_question"] < min_open and earlier["need_reformulation"] < min_restated
 
 
 def _add_closest_argument(
