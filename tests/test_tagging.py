@@ -5246,3 +5246,128 @@ def test_pitch_before_discovery_is_no_argument_round19_arg(tagger, seller, argue
     turns = OBJECTION_CHAIN[:4] + [C(seller)] + OBJECTION_CHAIN[4:]
     got = labels_in(_tags(tagger, turns), "u5")
     assert ("argument" in got) is argued, got
+
+
+# --------------------------------------------------------------------------- round 19 (mood): climate
+
+
+@pytest.mark.parametrize(
+    "sources,kept",
+    [
+        # A lone unease sign against a warm climate (five comfort signs) is a stray sign and goes...
+        (["rule:discomfort_signal/redite"], []),
+        (["rule:discomfort_signal/ironie"], []),
+        (["rule:discomfort_signal/incomprehension"], []),
+        (["model:sentence_lr/discomfort_signal"], []),
+        # ... but a reproach, or the client saying outright that the seller lost him, stays.
+        (["rule:discomfort_signal/reproche"], ["reproche"]),
+        (["rule:discomfort_signal/incomprehension_dite"], ["incomprehension_dite"]),
+    ],
+)
+def test_firm_unease_survives_a_warm_climate_round19_mood(tagger, sources, kept):
+    from pipeline.tagging.context import _pattern_id, _settle_climate
+
+    cfg = _settings_round16_arg(tagger)
+    acts = [_act_round18_mood("comfort_signal", i, "rule:comfort_signal/merci") for i in range(5)]
+    acts += [_act_round18_mood("discomfort_signal", 20 + i, src) for i, src in enumerate(sources)]
+    left = [_pattern_id(a.source) for a in _settle_climate(acts, cfg) if a.label == "discomfort_signal"]
+    assert left == kept
+
+
+@pytest.mark.parametrize(
+    "text,form,pattern,expected",
+    [
+        # Said as a statement: the client is lost.
+        ("Alors là, vous m'avez perdue.", None, "incomprehension", "incomprehension_dite"),
+        (
+            "Hm, je vous avoue que ces termes ne me disent pas grand-chose.",
+            None,
+            "incomprehension",
+            "incomprehension_dite",
+        ),
+        # A question on a word is curiosity; other families keep their own id.
+        ("Et le RTK, c'est quoi exactement ?", "open", "incomprehension", "incomprehension"),
+        ("Vous pouvez me dire ça en français ?", "closed", "incomprehension", "incomprehension"),
+        ("Je vous l'ai déjà dit.", None, "redite", "redite"),
+    ],
+)
+def test_lost_statement_pattern_round19_mood(tagger, text, form, pattern, expected):
+    from pipeline.tagging.context import _lost_statement
+
+    s = _sent_round17_arg(tagger, text)
+    s.form = form
+    assert _lost_statement(s, pattern, _settings_round16_arg(tagger)) == expected
+
+
+@pytest.mark.parametrize(
+    "text,condescending",
+    [
+        # The seller called "jeune homme" / "mademoiselle" in the middle of the talk: a put-down.
+        ("Parce que je connais ma terre, jeune homme.", True),
+        ("Vous pourriez parler français, jeune homme ?", True),
+        ("J'ai quarante ans de jardin, jeune homme, je sais ce que c'est, une terre lourde.", True),
+        ("Écoutez, mademoiselle, je ne vais pas y passer la journée.", True),
+        # A greeting, a thanks, someone else spoken of: courtesy or a story.
+        ("Merci beaucoup, jeune homme.", False),
+        ("Bonjour mademoiselle.", False),
+        ("Au revoir, jeune homme, et bonne route.", False),
+        ("Le jeune homme m'a même dit qu'il pouvait faire un effort.", False),
+        ("Vous avez été patient avec moi, jeune homme.", False),
+        ("Je connais ma terre, vous savez.", False),
+    ],
+)
+def test_condescending_address_round19_mood(tagger, text, condescending):
+    from pipeline.tagging.context import _condescending_address
+
+    s = _sent_round17_arg(tagger, text)
+    assert (_condescending_address(s, _settings_round16_arg(tagger)) is not None) is condescending
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        ("Parce que je connais mes radiateurs, jeune homme.", True),
+        ("Merci, jeune homme, c'est très clair.", False),
+    ],
+)
+def test_condescending_address_in_a_talk_round19_mood(tagger, reply, uneasy):
+    turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
+    assert _discomfort_in(tagger, turns, "u12") is uneasy
+
+
+@pytest.mark.parametrize(
+    "texts,k,cues,breath",
+    [
+        # A sigh, then the client goes on talking: the words carry the climate.
+        (
+            [
+                "(soupir) Il faut que ça se rembourse en quatre campagnes, maximum.",
+                "Au-delà, mon associé ne suit pas.",
+            ],
+            0,
+            ["(soupir)"],
+            True,
+        ),
+        (["(soupir) Quinze mille.", "C'est le prix d'un bon pulvé d'occasion, ça."], 0, ["(soupir)"], True),
+        # The sigh is the whole answer, alone or with a bare word: unease.
+        (["(soupir)"], 0, ["(soupir)"], False),
+        (["(soupir) Non."], 0, ["(soupir)"], False),
+        (["La chorale.", "Je chante.", "Dans un chœur. (soupir)"], 2, ["(soupir)"], False),
+        (["Mal. (soupir) Sur dix colis, on en a un qui arrive cassé."], 0, ["(soupir)"], True),
+        # Another cue of unease beside the sigh decides on its own.
+        (
+            ["(soupir) Vous ne m'écoutez pas, là.", "Je vous parle du bruit."],
+            0,
+            ["(soupir)", "vous ne m'écoutez pas"],
+            False,
+        ),
+    ],
+)
+def test_sigh_in_a_talking_turn_round19_mood(tagger, texts, k, cues, breath):
+    from pipeline.tagging.context import _sigh_in_talk
+
+    ss = [_sent_round17_arg(tagger, t) for t in texts]
+    for i, s in enumerate(ss):
+        s.index = i
+    ss[k].cues = {"discomfort_signal": [("irritation", None, 0, 1, c) for c in cues]}
+    assert _sigh_in_talk(ss, ss[k], _settings_round16_arg(tagger)) is breath
