@@ -5371,3 +5371,97 @@ def test_sigh_in_a_talking_turn_round19_mood(tagger, texts, k, cues, breath):
         s.index = i
     ss[k].cues = {"discomfort_signal": [("irritation", None, 0, 1, c) for c in cues]}
     assert _sigh_in_talk(ss, ss[k], _settings_round16_arg(tagger)) is breath
+
+
+# Round 19 (need). A 20-turn talk: discovery, then the offer from u7 on; the client's turns u10 (share 0.47)
+# and u14 (share 0.68) say what is tested.
+def _r19_need_talk(u10: str, u14: str) -> list[tuple[str, str, str]]:
+    return [
+        C("Bonjour Madame Lefèvre, merci de me recevoir."),  # u1
+        K("Bonjour, entrez, je vous en prie."),  # u2
+        C("Racontez-moi un peu votre jardin, comment vous l'entretenez aujourd'hui ?"),  # u3
+        K(
+            "J'ai un potager de trois cents mètres carrés, et je fais tout à la main, le binage surtout."
+        ),  # u4
+        C("D'accord. Et qu'est-ce qui vous pèse le plus, dans cet entretien ?"),  # u5
+        K("Le dos. Je ne peux plus biner des heures comme avant."),  # u6
+        C("Je vous présente notre motobineuse électrique, la Jardipro, elle pèse vingt kilos."),  # u7
+        K("Hm hm."),  # u8
+        C("Elle a une batterie de quarante-cinq minutes et quatre fraises en acier."),  # u9
+        K(u10),  # u10
+        C("Elle se range facilement, le guidon se replie en deux gestes."),  # u11
+        K("Ah oui, d'accord."),  # u12
+        C("Et elle démarre sur un bouton, sans tirer sur un lanceur."),  # u13
+        K(u14),  # u14
+        C("Elle est garantie deux ans, pièces et main-d'œuvre."),  # u15
+        K("C'est bien, ça."),  # u16
+        C("On part sur la Jardipro, alors ?"),  # u17
+        K("Oui, allez, je la prends."),  # u18
+        C("Parfait, je vous prépare le bon de commande."),  # u19
+        K("Merci, au revoir."),  # u20
+    ]
+
+
+_R19_NEED_PLAIN = "Ah oui, d'accord."
+
+
+@pytest.mark.parametrize(
+    "u10,u14,need10,need14",
+    [
+        # Just past the first 40 % of the talk, an explicit need phrase still states a need.
+        (
+            "Il me faut quelque chose qui rentre dans mon abri, à côté de la tondeuse.",
+            _R19_NEED_PLAIN,
+            True,
+            False,
+        ),
+        (
+            "Il faudrait qu'elle soit légère, je ne peux plus porter lourd avec mon dos.",
+            _R19_NEED_PLAIN,
+            True,
+            False,
+        ),
+        # A need word in a reaction to the offer the classifier is not sure of: no need there.
+        ("Ah, pour le dos, ça, ce serait pas du luxe.", _R19_NEED_PLAIN, False, False),
+        # Past half the talk, the client reacts to the offer: the same words state no need.
+        (
+            _R19_NEED_PLAIN,
+            "Il me faut quelque chose qui rentre dans mon abri, à côté de la tondeuse.",
+            False,
+            False,
+        ),
+        # A plain reaction states no need anywhere.
+        ("Ah oui, c'est pas mal.", _R19_NEED_PLAIN, False, False),
+    ],
+)
+def test_need_in_late_discovery_round19_need(tagger, u10, u14, need10, need14):
+    tags = _tags(tagger, _r19_need_talk(u10, u14)).tags
+    for turn, expected in (("u10", need10), ("u14", need14)):
+        got = [t for t in tags if t.turn_id == turn and t.label == "need"]
+        assert bool(got) is expected, (
+            turn,
+            [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn],
+        )
+
+
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        # The seller says he starts smaller, drops his way of pitching, or sets a point aside.
+        ("Justement, on peut démarrer petit, avec la pompe seule, et on verra le reste l'an prochain.", True),
+        ("Alors on peut commencer plus simple : juste la pompe, sans le ballon.", True),
+        ("Alors regardons vos factures plutôt que de vous pousser vers le modèle le plus cher.", True),
+        ("Ah d'accord, alors laissez tomber le ballon, la pompe seule fera l'affaire.", True),
+        # A question on the client's choice, a benefit compared, a negation: no change of course.
+        ("Vous partez plutôt sur le petit modèle ou sur le grand ?", False),
+        ("La pompe se règle toute seule plutôt que de vous lever la nuit pour la chaudière.", False),
+        ("Et surtout, ne laissez pas tomber l'entretien annuel, c'est ce qui garantit la pompe.", False),
+    ],
+)
+def test_the_other_way_taken_is_an_adjustment_round19_need(tagger, seller, adjusted):
+    client = "Le bruit, franchement, je m'en fiche. Ce qui m'inquiète, c'est ce que ça va me coûter."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]

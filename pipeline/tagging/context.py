@@ -586,6 +586,32 @@ def _rebuttal_before_probe(
     ][:1]
 
 
+def _late_discovery(st: _State, ti: int, cfg: Mapping[str, Any]) -> bool:
+    """Round 19 (need). Discovery often runs past the share of the talk where needs are looked for
+    (settings.yaml need_max_share): up to ``need_late_max_share``, before any agreement, the client can still
+    state a need outright ("il faudrait que ça se rembourse en quatre campagnes au maximum", "je voudrais que ce
+    soit propre, et court"). True for a turn in that band (a phased dialogue only)."""
+    late = float(cfg.get("need_late_max_share", 0.0) or 0.0)
+    share = st.share(ti)
+    return st.phased and st.agreement_turn is None and float(cfg.get("need_max_share", 1.0)) < share <= late
+
+
+def _late_need(ss: Sequence[Sent], cfg: Mapping[str, Any]) -> tuple[Sent, tuple[Any, ...]] | None:
+    """Round 19 (need). In the late band of the discovery (``_late_discovery``), a need is an explicit need
+    phrase (a need cue of cues.yaml, not the classifier alone) in a sentence the classifier is very sure of
+    (settings.yaml need_late_min_p): the client otherwise reacts to the offer there. One per turn, the
+    likeliest sentence."""
+    floor = float(cfg.get("need_late_min_p", 1.1))
+    found = [
+        (s, c)
+        for s in ss
+        if s.n_words >= 3 and s.probs.get("need", 0.0) >= floor
+        for c in [s.hit("need")]
+        if c is not None and c[0] != "model"
+    ]
+    return max(found, key=lambda x: x[0].probs.get("need", 0.0), default=None)
+
+
 def _has_label(st: _State, turn: int, label: str) -> bool:
     return any(a.turn == turn and a.label == label for a in st.acts)
 
@@ -1055,6 +1081,10 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                     break  # a second need in the same turn only when the classifier is confident
             a = _add(st, "need", s, c[0], 0.6)
             st.needs.append((a, s))
+    elif not objecting and _late_discovery(st, ti, cfg):
+        late = _late_need(ss, cfg)
+        if late is not None:
+            st.needs.append((_add(st, "need", late[0], late[1][0], 0.6), late[0]))
     # A turn that voices an objection ("et le chantier, ça dure combien ? la dernière fois…") is a
     # reservation, not an intent to buy.
     reserving = cfg.get("buying_signal_not_in_objection_turn", False) and (
