@@ -5465,3 +5465,58 @@ def test_the_other_way_taken_is_an_adjustment_round19_need(tagger, seller, adjus
     assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
         (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
     ]
+
+
+# --------------------------------------------------------------------------- round 19 (detail): personalised details
+# "et" joining two noun phrases names one group ("Nadine et les deux autres assistantes", "Léo et Jeanne"): one
+# detail; two coordinated clauses, each with a word of the client's, stay two details.
+@pytest.mark.parametrize(
+    "client,text,count",
+    [
+        (
+            "Oui, c'est d'accord. Mais Nadine et les deux autres assistantes vont avoir peur de tout ça.",
+            "Très bien, je vous rappelle dans un mois. Et la première semaine, un technicien sera là pour que "
+            "Nadine et les deux autres assistantes soient accompagnées.",
+            1,
+        ),
+        (
+            "Oui, c'est d'accord. Le dimanche, on fait l'appel vidéo avec Léo et Jeanne.",
+            "Très bien, je vous rappelle dans un mois. Et la première semaine, un technicien passe vérifier "
+            "que l'appel vidéo avec Léo et Jeanne marche bien.",
+            1,
+        ),
+        (
+            "Oui, c'est d'accord. Mais Nadine va avoir peur, et les assistantes aussi.",
+            "Très bien. La première semaine, je passe voir Nadine à son bureau, et je forme les assistantes "
+            "une par une.",
+            2,
+        ),
+    ],
+)
+def test_noun_phrase_coordination_is_one_detail_round19_detail(tagger, client, text, count):
+    tags = _tags(tagger, DIALOGUE[:20] + [K(client), C(text)]).tags
+    got = [t for t in tags if t.turn_id == "u22" and t.label == "personalized_detail"]
+    assert len(got) == count, [(t.label, t.quote) for t in tags if t.turn_id == "u22"]
+
+
+# The nouns of locating phrases ("au bout d'un mois", "pour la suite", "le lendemain") place the plan in time:
+# the client saying them first makes no detail; a person of the client's in the same plan still does.
+@pytest.mark.parametrize(
+    "client,text,detailed",
+    [
+        (
+            "Oui, c'est d'accord. Pour la suite, j'aimerais qu'on se revoie au bout d'un mois, le lendemain "
+            "de la livraison si possible.",
+            "Parfait. Pour la suite, je passe vous voir au bout d'un mois pour faire un point.",
+            False,
+        ),
+        (
+            "Oui, c'est d'accord. Pour la suite, j'aimerais que Karim soit formé au bout d'un mois.",
+            "Parfait. Pour la suite, je passe au bout d'un mois former Karim sur place.",
+            True,
+        ),
+    ],
+)
+def test_locating_nouns_are_no_detail_round19_detail(tagger, client, text, detailed):
+    got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
+    assert ("personalized_detail" in got) is detailed, got

@@ -2484,6 +2484,10 @@ def _candidate_turn(
         # "Début octobre, …", "le jour de la pose": a date the client named times the plan; it is
         # not a detail of the client's life taken up (settings.yaml detail_ignored_lemmas).
         time_words = frozenset(str(x) for x in cfg.get("detail_ignored_lemmas", ()))
+        # Round 19 (detail). The nouns of locating phrases ("au bout d'un mois", "pour la suite", "le
+        # lendemain", "en milieu d'essai") place the plan in time or in the talk; the client saying them
+        # first does not make them a detail of the client's life (settings.yaml detail_locator_lemmas).
+        time_words |= frozenset(str(x) for x in cfg.get("detail_locator_lemmas", ()))
         # The sale's own paperwork and service steps ("le devis", "un SMS", "l'entretien") are not a
         # detail of the client's life, even when the client named them first, unless they are the
         # client's own ("votre facture") (detail_process_lemmas).
@@ -2943,13 +2947,21 @@ def _detail_segments(
     s: Sent, reused: set[str], cfg: Mapping[str, Any]
 ) -> list[tuple[int, int, int, int] | None]:
     """Spans of the parts of ``s`` (cut at ``detail_segment_separators``) that hold a reused client
-    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do."""
+    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do.
+    Round 19 (detail): "et" before a determiner or a proper noun joins two noun phrases, one detail; no cut."""
     seps = frozenset(cfg.get("detail_segment_separators", ()))
     if not seps or not s.toks:
         return [None]
+    # Round 19 (detail). "et" joining two noun phrases ("Nadine et les deux autres assistantes", "Léo et
+    # Jeanne", "la casse et les batteries") names one group or one topic: one detail, not two
+    # (settings.yaml detail_np_coordinators, detail_np_next_pos).
+    np_coord = frozenset(str(x) for x in cfg.get("detail_np_coordinators", ()))
+    np_next = frozenset(str(x) for x in cfg.get("detail_np_next_pos", ()))
     parts: list[tuple[int, int]] = []
     start = 0
     for k, (t, _lem, _pos) in enumerate(s.toks):
+        if t in np_coord and k + 1 < len(s.toks) and s.toks[k + 1][2] in np_next:
+            continue
         if t in seps and k > start:
             parts.append((start, k))
             start = k + 1
