@@ -1159,14 +1159,10 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         c = s.hit("discomfort_signal")
         if c is not None and c[0] != "model" and all(x[4] in lukewarm for x in s.cues["discomfort_signal"]):
             c = None  # "Mouais." alone is a lukewarm reply, most often before a reservation, not unease
-        if c is not None and c[0] != "model" and _sigh_in_talk(ss, s, cfg):
-            c = None  # "(soupir) Quinze mille. C'est le prix d'un bon pulvé d'occasion": a breath, the words tell
         if c is not None and c[0] == "model" and _says(s.words, praise):
             c = None  # "vous ne m'avez pas noyé sous les sigles, c'était clair": a criticism denied, then praise
         if c is not None and not st.offer_made and c[0] != "model" and not explained_here:
             c = next((x for x in s.cues["discomfort_signal"] if x[0] not in early_only), None)
-        if c is None:
-            c = _condescending_address(s, cfg)
         if c is not None:
             _add(st, "discomfort_signal", s, _lost_statement(s, c[0], cfg), 0.6)
             break
@@ -1269,48 +1265,6 @@ def _extra_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, in
     for pid, phrases in groups.items():
         if any(term_pattern(str(ph)).search(text) for ph in phrases):
             return (str(pid), None, s.tok_start, s.tok_end, s.text)
-    return None
-
-
-def _sigh_in_talk(ss: list[Sent], s: Sent, cfg: Mapping[str, Any]) -> bool:
-    """Round 19 (mood). A sigh written in the transcript ("(soupir)") ends the answer of an uneasy client
-    when little or nothing follows it ("La chorale. Je chante. Dans un chœur. (soupir)", "(soupir) Non."); a
-    sigh the client then talks on after ("(soupir) Il faut que ça se rembourse en quatre campagnes, maximum.
-    Au-delà, …", "Mal. (soupir) Sur dix colis, on en a un qui arrive cassé.") is a breath before the words,
-    which carry the climate themselves (dev17's authors: a sigh alone is no sign of unease; in dev–dev16 the
-    three sighs tagged end the turn or come with a bare "non"). True when every unease cue of the sentence is
-    one of settings.yaml ``discomfort_sigh_phrases`` and more than ``discomfort_sigh_max_words_after`` words
-    follow the last sigh in the turn."""
-    sighs = [str(x) for x in cfg.get("discomfort_sigh_phrases", ()) or ()]
-    cues = s.cues.get("discomfort_signal") or []
-    if not sighs or not cues or not all(x[4] in sighs for x in cues):
-        return False
-    later = sum(x.n_words for x in ss if x.index > s.index)
-    low = s.text.lower()
-    end = max((low.rfind(x) + len(x) for x in sighs if x in low), default=-1)
-    # A sigh the segmenter cut in two ("ah, ça... (" | "soupir) il faut…"): its word opens the next sentence.
-    after = len(re.findall(r"\w+", s.text[end:])) + later if end >= 0 else later - 1
-    return after > int(cfg.get("discomfort_sigh_max_words_after", 0) or 0)
-
-
-def _condescending_address(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, int, str] | None:
-    """Round 19 (mood). A client who calls the seller "jeune homme" or "mademoiselle" in the middle of the
-    talk, outside a greeting or a thanks, talks down to him: "Parce que je connais ma terre, jeune homme.",
-    "Vous pourriez parler français, jeune homme ?", "J'ai quarante ans de jardin, jeune homme" (in the gold
-    corpus, 14 of 16 such sentences are unease, by 9 authors). The address words are settings.yaml
-    ``discomfort_address_words`` (whole words over the folded sentence, not after an article: "le jeune homme
-    m'a dit" speaks of someone else); a sentence with one of ``discomfort_address_not_with`` ("merci, jeune
-    homme", "bonjour mademoiselle", "au revoir") or a comfort cue is a courtesy, not a put-down."""
-    words = [str(w) for w in cfg.get("discomfort_address_words", ()) or ()]
-    if not words or s.cues.get("comfort_signal"):
-        return None
-    text = fold(s.text)
-    if any(term_pattern(str(w)).search(text) for w in cfg.get("discomfort_address_not_with", ()) or ()):
-        return None
-    for w in words:
-        m = term_pattern(w).search(text)
-        if m is not None and not re.search(r"\b(le|la|ce|cette|un|une|du|au)\s+$", text[: m.start()]):
-            return ("interpellation", None, s.tok_start, s.tok_end, s.text)
     return None
 
 
