@@ -5446,3 +5446,86 @@ def test_noun_phrase_coordination_is_one_detail_round19_detail(tagger, client, t
 def test_locating_nouns_are_no_detail_round19_detail(tagger, client, text, detailed):
     got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
     assert ("personalized_detail" in got) is detailed, got
+
+
+# --------------------------------------------------------------------------- round 19b (ex2): concrete examples
+# Opening hours are practical information; a bare sales count is a credential; a single sale that opens a
+# story, or a customer case, stays an example.
+@pytest.mark.parametrize(
+    "text,cue,dropped",
+    [
+        (
+            "Alors on a un point relais à la boulangerie de la rue Saint-Julien, juste à côté de l'école, "
+            "ouvert jusqu'à dix-neuf heures trente.",
+            "model",
+            True,
+        ),
+        (
+            "Notre showroom de Mérignac est ouvert du lundi au vendredi, de neuf heures à dix-huit heures.",
+            "model",
+            True,
+        ),
+        ("On en a vendu des dizaines dans la Sarthe, personne ne l'a ramenée.", "model", True),
+        ("J'en ai vendu trois la semaine dernière à des étudiants des Beaux-Arts.", "exemple", True),
+        ("On a même des clients de quatre-vingt-dix ans qui s'en servent sans problème.", "model", True),
+        (
+            "Franchement, aucun client s'est jamais plaint, on a des clients jusque dans le Haut-Doubs.",
+            "model",
+            True,
+        ),
+        # One sale, then the story: an example.
+        (
+            "J'en ai vendu un à une dame le mois dernier, sa fille est en BTS design, elle est revenue me le dire.",
+            "exemple",
+            False,
+        ),
+        (
+            "Et pour vous donner une idée, on en a posé un chez les Gaudin, à Bonneval, l'an dernier.",
+            "exemple",
+            False,
+        ),
+        # A customer case that only names a place and an opening is still a story.
+        (
+            "Chez Transports Guérin, à Laval, ils sont passés de treize écrans cassés par an à un seul.",
+            "cas_client",
+            False,
+        ),
+        (
+            "Le magasin a ouvert ses portes en mars, et depuis ils n'ont plus eu une seule panne.",
+            "model",
+            False,
+        ),
+    ],
+)
+def test_what_is_no_concrete_example_round19b_ex2(tagger, text, cue, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round17_arg(tagger, text)
+    assert _not_an_example(s, (cue, None, 0, len(s.toks), text), cfg) is dropped
+
+
+# A customer the firm serves, named by a relative clause after a place or a customer noun, opens a story; a
+# process "qu'on suit", a question or "maintenant qu'on a fait le tour" does not.
+@pytest.mark.parametrize(
+    "text,served",
+    [
+        (
+            "Un cabinet de Mérignac qu'on suit depuis deux ans a baissé ses arrêts pour le dos de moitié.",
+            True,
+        ),
+        (
+            "Une potière de Dieulefit qu'on accompagne fait maintenant quarante pour cent de son chiffre en ligne.",
+            True,
+        ),
+        ("Dans un cabinet d'avocats qu'on a équipé à Mérignac, deux tiers des gens se lèvent encore.", True),
+        ("C'est la procédure qu'on suit à chaque installation, pour tout le monde.", False),
+        ("Et qu'est-ce que vous pensez de la solution, maintenant qu'on a fait le tour ?", False),
+        ("Un domaine de Meursault qu'on suit, ça vous dirait d'aller le voir ?", False),
+    ],
+)
+def test_served_customer_opens_a_story_round19b_ex2(tagger, text, served):
+    from pipeline.tagging.context import _served_customer
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _served_customer(_sent_round17_arg(tagger, text), cfg) is served

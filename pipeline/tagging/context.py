@@ -2061,6 +2061,8 @@ def _candidate_turn(
                 (x for x in s.cues["concrete_example"] if x[0] not in client_context),
                 c if (s.has_digit and s.second_person) else None,
             )
+        if c is None and _served_customer(s, cfg):
+            c = ("client_suivi", None, s.tok_start, s.tok_end, s.text)
         if c is not None and any(x[0] == "geste" for x in s.cues.get("concession", [])):
             c = None  # "je peux vous faire dix pour cent, ça fait six mille": the new price of a gift
         if c is not None and st.share(ti) < float(cfg.get("example_min_share", 0.0)):
@@ -3602,9 +3604,16 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
       (``example_quote_words``);
     - a cue that needs a figure in the client's context (``example_needs_client_context``, "concrètement")
       where the only number is the article "un"/"une" ("concrètement, vous entrez comme dans une pièce"):
-      a scenario without a figure translates a feature, it works out nothing."""
+      a scenario without a figure translates a feature, it works out nothing;
+    - Round 19 (ex2): opening hours ("la boulangerie de la rue Saint-Julien, ouverte jusqu'à dix-neuf heures
+      trente", ``example_opening_hours_phrases``): practical information, not an illustration; and a bare
+      credential (``_bare_credential``)."""
     words = [t[0] for t in s.toks]
     if _says(words, cfg.get("example_seller_plan_phrases", ())):
+        return True
+    if _says(words, cfg.get("example_opening_hours_phrases", ())):
+        return True  # Round 19 (ex2): where and when a shop or relay point opens is practical information
+    if _bare_credential(words, cfg):
         return True
     if cfg.get("example_not_first_person_future", False) and _first_person_future(words):
         return True
@@ -3617,6 +3626,47 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
         return not any(
             any(ch.isdigit() for ch in w) or (pos == "NUM" and w not in articles) for w, _l, pos in s.toks
         )
+    return False
+
+
+def _served_customer(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 19 (ex2). A customer the seller's firm serves, named by a relative clause ("une potière de
+    Dieulefit qu'on accompagne fait…", "un cabinet de Mérignac qu'on a équipé…") opens a customer story, often the second one of the talk, told
+    without "par exemple" (settings.yaml ``example_served_customer_phrases``). It counts only in a statement,
+    after a named place or firm or a customer noun (``example_model_actor_lemmas``: "la procédure qu'on suit"
+    tells no case), and with the classifier's low threshold, like a cue."""
+    phrases = cfg.get("example_served_customer_phrases", ())
+    if not phrases or "?" in s.text:
+        return False
+    lo = s.thresholds.get("concrete_example", s.thresholds.get("default", (0.3, 0.8)))[0]
+    if s.probs.get("concrete_example", 1.0) < lo:
+        return False
+    words = [t[0] for t in s.toks]
+    text = f" {_glued(words)} "
+    found = [text.find(f" {p} ") for p in phrases]
+    k = min((x for x in found if x >= 0), default=-1)
+    if k < 0:
+        return False
+    before = len(text[:k].split())
+    actors = frozenset(cfg.get("example_model_actor_lemmas", ()))
+    return any(pos == "PROPN" or lemma in actors for _w, lemma, pos in s.toks[:before])
+
+
+def _bare_credential(words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
+    """Round 19 (ex2). A bare sales or reference count ("on en a vendu des dizaines dans la Sarthe", "j'en ai
+    vendu trois la semaine dernière", "on a même des clients qui modulent au semis", "aucun client ne s'est
+    plaint") is a credential, not a concrete example (tags.md: "on a équipé trois hôtels" is none): no one
+    case is told. A single sale ("j'en ai vendu un à une dame, sa fille…") opens a story and stays
+    (settings.yaml ``example_credential_phrases``; CV: no gold example among them, eight false examples of
+    eight authors)."""
+    phrases = cfg.get("example_credential_phrases", ())
+    if not phrases:
+        return False
+    text = f" {_glued(words)} "
+    for p in phrases:
+        k = text.find(f" {p} ")
+        if k >= 0 and text[k + len(p) + 2 :].split()[:1] not in (["un"], ["une"]):
+            return True
     return False
 
 
