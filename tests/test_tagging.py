@@ -5529,3 +5529,33 @@ def test_served_customer_opens_a_story_round19b_ex2(tagger, text, served):
 
     cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
     assert _served_customer(_sent_round17_arg(tagger, text), cfg) is served
+
+
+# --------------------------------------------------------------------------- round 19b (obj2): fixed reservation turns
+# Once the offer is made, the price set against a known expense and a rhetorical "pourquoi je paierais" voice a
+# reservation (settings.yaml objection_phrase_cues). A plain practical question ("on fait comment ?") is none.
+@pytest.mark.parametrize(
+    "reply,objection",
+    [
+        ("Six euros par agent ? Mais c'est le salaire d'un intérimaire, ça.", True),
+        ("Six euros par agent. C'est le prix d'une femme de ménage, ça.", True),
+        ("Je paie deux euros aujourd'hui. Pourquoi je paierais quatre euros de plus ?", True),
+        # A practical question about the offer is no reservation.
+        ("Et pour l'export vers la paie, on fait comment ?", False),
+        ("D'accord. Et pour ajouter un agent, on fait comment ?", False),
+        ("Et si je veux ajouter un agent, on fait comment ?", False),
+    ],
+)
+def test_reservation_phrases_round19b_obj2(tagger, reply, objection):
+    tags = _tags(tagger, _R18_OFFER + [K(reply)]).tags
+    got = [t for t in tags if t.label == "objection" and t.turn_id == "u4"]
+    assert bool(got) is objection, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u4"]
+
+
+def test_price_comparison_before_offer_is_no_reservation_round19b_obj2(tagger):
+    # Before any offer there is nothing to object to: the client describes what he has.
+    turns = _R18_OFFER[:1] + [
+        K("Notre vieux logiciel, c'est le prix d'un café par mois, et il fait le travail.")
+    ]
+    tags = _tags(tagger, turns).tags
+    assert not [t for t in tags if t.label == "objection"], [(t.label, t.quote) for t in tags]

@@ -952,6 +952,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         max_here = max(1, int(cfg.get("objection_max_per_turn", 1) or 1))
         for s in ss:
             _drop_refused_kind(s, cfg)
+            _add_reservation_phrase_cue(s, cfg)
             c = s.hit("objection")
             convention = _says(s.words, cfg.get("objection_without_model", ()))
             if c is None and convention:
@@ -3841,6 +3842,23 @@ def _repair_shows_unease(st: _State, ss: Sequence[Sent], prev_client: Sequence[S
         i for i, a in enumerate(st.acts) if a.turn == turn and a.label == "comfort_signal"
     )
     _add(st, "discomfort_signal", target, "rule:discomfort_signal/repaired_by_candidate", 0.5)
+
+
+def _add_reservation_phrase_cue(s: Sent, cfg: Mapping[str, Any]) -> None:
+    """Round 19 (obj2). Fixed French turns that voice a reservation once the offer is on the table: the price
+    set against a known expense ("c'est le salaire d'un technicien", "c'est le prix d'un bon pulvé"), a
+    rhetorical "why would I" ("pourquoi je paierais dix euros de plus ?", "pourquoi je changerais ?"). A
+    client's sentence holding one of settings.yaml objection_phrase_cues (kind -> phrases) gets an objection
+    cue of family ``formule`` after its own ones; the usual checks then apply (the classifier's confirmation,
+    the offer made, the share of the talk reached). CV: the cue families of cues.yaml missed these turns (10
+    objections of 10 authors found, none wrong)."""
+    table = cfg.get("objection_phrase_cues") or {}
+    for kind, phrases in table.items():
+        found = next((str(p) for p in phrases if _says(s.words, (str(p),))), None)
+        if found is not None:
+            cue = ("formule", str(kind), s.tok_start, s.tok_end, found)
+            s.cues.setdefault("objection", []).append(cue)
+            return
 
 
 def _drop_refused_kind(s: Sent, cfg: Mapping[str, Any]) -> None:
