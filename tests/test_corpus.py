@@ -29,6 +29,7 @@ CORPORA = [
         "dev15",
         "dev16",
         "dev17",
+        "dev18",
         "heldout",
     )
 ]
