@@ -312,6 +312,9 @@ APPOSITIVE_QUI = [
     ("Et dans votre entourage, qui vous aide quand vous avez un souci", "open"),
     ("Et concrètement, qui regarde ces données de votre côté", "open"),
     ("Et votre stock, qui gère ça ?", "open"),
+    ("Dans la Bible, qui était la mère de Jacob", "open"),
+    ("Et dans votre équipe, qui fait les plannings", "open"),
+    ("Pour le deuxième étage, qui est vide, on peut monter en semaine.", None),
 ]
 
 

@@ -750,18 +750,36 @@ class QuestionRules:
         is an appositive relative: "une unité discrète, qui réveille pas Monsieur Faivre", "un
         compresseur, qui a vingt ans", "une table fragile, qui se tache". A wh-question on a topic
         put first takes it up again with a clitic ("ce serveur, qui s'en occupe", "vos capteurs, qui
-        les regarde", "votre entourage, qui vous aide") or follows no noun ("et concrètement, qui…").
+        les regarde") or follows no noun ("et concrètement, qui…") or a framing phrase opened by a
+        preposition ("dans la Bible, qui était la mère de Jacob").
         """
         if "?" in words or i < 2 or words[i - 1] != ",":
             return False
         if tokens[i - 2].pos not in self.appositive_heads:
             return False
+        # A noun inside a framing phrase opened by a preposition ("Dans la Bible, qui était…", "Et dans
+        # votre entourage, qui vous aide…") sets the frame of the question: no relative attaches to it.
+        k = i - 2
+        while k > 0 and words[k - 1] not in {",", ":", ";"}:
+            k -= 1
+        while k < i - 2 and words[k] in self.markers:
+            k += 1
+        if tokens[k].pos == "ADP" and not self._verb_after_comma(tokens, words, i):
+            return False  # ("Pour le deuxième étage, qui est vide, on peut…" goes on: a relative)
         j = i + 1
         while j < len(tokens) and words[j] in self.appositive_particles:
             j += 1
         if j < len(tokens) and words[j] in self.resumptive:
             return False
         return j < len(tokens) and tokens[j].pos in _VERBAL and tokens[j].finite
+
+    def _verb_after_comma(self, tokens: Sequence[Tok], words: Sequence[str], w: int) -> bool:
+        """A finite verb after the first comma that follows position ``w`` (the sentence goes on)."""
+        try:
+            comma = words.index(",", w + 1)
+        except ValueError:
+            return False
+        return any(t.pos in _VERBAL and t.finite for t in tokens[comma + 1 :])
 
     def _clause_after_comma(self, tokens: Sequence[Tok], words: Sequence[str], w: int) -> bool:
         try:
