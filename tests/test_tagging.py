@@ -3569,6 +3569,20 @@ def test_needs_per_turn_round15b(tagger, reply, count):
             "Je vous rappelle dans un mois pour voir si vos gars retrouvent leurs pièces plus vite.",
             True,
         ),
+        # Round 19 (detail): the nouns of locating phrases ("au bout d'un mois", "pour la suite", "le
+        # lendemain") place the plan in time: the client saying them first makes no detail; a person of
+        # the client's in the same plan still does.
+        (
+            "Oui, c'est d'accord. Pour la suite, j'aimerais qu'on se revoie au bout d'un mois, le lendemain "
+            "de la livraison si possible.",
+            "Parfait. Pour la suite, je passe vous voir au bout d'un mois pour faire un point.",
+            False,
+        ),
+        (
+            "Oui, c'est d'accord. Pour la suite, j'aimerais que Karim soit formé au bout d'un mois.",
+            "Parfait. Pour la suite, je passe au bout d'un mois former Karim sur place.",
+            True,
+        ),
     ],
 )
 def test_personalized_detail_reuses_the_clients_life_round15b(tagger, client, text, detailed):
@@ -5426,29 +5440,6 @@ def test_noun_phrase_coordination_is_one_detail_round19_detail(tagger, client, t
     tags = _tags(tagger, DIALOGUE[:20] + [K(client), C(text)]).tags
     got = [t for t in tags if t.turn_id == "u22" and t.label == "personalized_detail"]
     assert len(got) == count, [(t.label, t.quote) for t in tags if t.turn_id == "u22"]
-
-
-# The nouns of locating phrases ("au bout d'un mois", "pour la suite", "le lendemain") place the plan in time:
-# the client saying them first makes no detail; a person of the client's in the same plan still does.
-@pytest.mark.parametrize(
-    "client,text,detailed",
-    [
-        (
-            "Oui, c'est d'accord. Pour la suite, j'aimerais qu'on se revoie au bout d'un mois, le lendemain "
-            "de la livraison si possible.",
-            "Parfait. Pour la suite, je passe vous voir au bout d'un mois pour faire un point.",
-            False,
-        ),
-        (
-            "Oui, c'est d'accord. Pour la suite, j'aimerais que Karim soit formé au bout d'un mois.",
-            "Parfait. Pour la suite, je passe au bout d'un mois former Karim sur place.",
-            True,
-        ),
-    ],
-)
-def test_locating_nouns_are_no_detail_round19_detail(tagger, client, text, detailed):
-    got = labels_in(_tags(tagger, DIALOGUE[:20] + [K(client), C(text)]), "u22")
-    assert ("personalized_detail" in got) is detailed, got
 
 
 # --------------------------------------------------------------------------- round 19b (ex2): concrete examples
