@@ -30,6 +30,7 @@ CORPORA = [
         "dev16",
         "dev17",
         "dev18",
+        "dev19",
         "heldout",
     )
 ]

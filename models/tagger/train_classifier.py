@@ -5,7 +5,7 @@ Usage (depuis la racine du dépôt) :
         models/corpus/dev models/corpus/dev2 models/corpus/dev3 models/corpus/dev4 \
         models/corpus/dev5 models/corpus/dev6 models/corpus/dev7 models/corpus/dev8 models/corpus/dev9 \
         models/corpus/dev10 models/corpus/dev11 models/corpus/dev12 models/corpus/dev13 models/corpus/dev14 \
-        models/corpus/dev15 models/corpus/dev16 models/corpus/dev17
+        models/corpus/dev15 models/corpus/dev16 models/corpus/dev17 models/corpus/dev18
 
 Plusieurs dossiers (ou fichiers) gold peuvent être donnés : leurs sessions sont réunies, dans l'ordre donné.
 
