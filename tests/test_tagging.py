@@ -5553,3 +5553,36 @@ def test_price_comparison_before_offer_is_no_reservation_round19b_obj2(tagger):
     ]
     tags = _tags(tagger, turns).tags
     assert not [t for t in tags if t.label == "objection"], [(t.label, t.quote) for t in tags]
+
+
+# --------------------------------------------------------------------------- round 20 (need): the reaction named
+# The seller who names the client's reservation himself ("je vois que la garantie ne vous suffit pas", "je sens
+# que le montant vous freine", "je vois que le prix compte plus pour vous") adjusts to it, even where the client's
+# turn showed no objection (settings.yaml adjustment_course_change_patterns). A buying signal noticed ("vous êtes
+# prête à avancer", "ça vous plaît") or a negation that names no reservation ("vous ne perdez pas le nord") is none.
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        (
+            "Je vois que la garantie ne vous suffit pas. Alors concrètement : on vous envoie le relevé de chaque mois.",
+            True,
+        ),
+        (
+            "Je vois que le prix compte plus pour vous que le confort, alors je peux aussi vous proposer le petit "
+            "modèle à six mille.",
+            True,
+        ),
+        ("Je sens que le montant vous freine. On peut étaler le paiement sur dix mois, sans frais.", True),
+        ("Je vois que vous êtes prête à avancer : on bloque la pose pour jeudi ?", False),
+        ("Je vois que ça vous plaît, et c'est normal, elle est très silencieuse.", False),
+        ("Je vois que vous ne perdez pas le nord : la pose est comprise dans le prix.", False),
+        ("Je vois que vous avez bien préparé votre projet, ça va nous faire gagner du temps.", False),
+    ],
+)
+def test_the_reaction_named_by_the_seller_is_adjusted_to_round20_need(tagger, seller, adjusted):
+    client = "Hm. Le voisin, lui, il a pris une chaudière à granulés l'an dernier."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]
