@@ -5586,3 +5586,24 @@ def test_the_reaction_named_by_the_seller_is_adjusted_to_round20_need(tagger, se
     assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
         (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
     ]
+
+
+# A reminder ("n'oubliez pas", "ne l'oubliez pas") and a reservation for the client ("je peux vous la mettre de côté")
+# drop nothing (cues.yaml abandon_faux); "oubliez le ballon", "laissons le ballon de côté" still do.
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        ("Et n'oubliez pas : la pose est comprise dans le prix, sans supplément.", False),
+        ("Surtout, ne l'oubliez pas : l'entretien annuel garantit la pompe dix ans.", False),
+        ("Je peux vous la mettre de côté jusqu'à samedi, si vous voulez réfléchir.", False),
+        ("Bon, oubliez le ballon, la pompe seule suffira pour votre maison.", True),
+        ("Alors laissons le ballon de côté, la pompe seule suffira pour votre maison.", True),
+    ],
+)
+def test_a_reminder_or_a_reservation_drops_nothing_round20_need(tagger, seller, adjusted):
+    client = "Le bruit, franchement, je m'en fiche. Ce qui m'inquiète, c'est ce que ça va me coûter."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]
