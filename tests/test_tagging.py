@@ -5607,3 +5607,26 @@ def test_a_reminder_or_a_reservation_drops_nothing_round20_need(tagger, seller, 
     assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
         (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
     ]
+
+
+# "On part plutôt sur…", "partons plutôt sur…": another option put forward after the client's reaction, whatever
+# part of speech the tagger gives to "part" (cues.yaml changement); a question on the client's choice is none.
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        (
+            "Ah d'accord, alors on part plutôt sur la pompe seule, sans le ballon, c'est deux mille de moins.",
+            True,
+        ),
+        ("Alors partons plutôt sur le petit modèle : même confort, trois mille euros de moins.", True),
+        ("Alors, on part plutôt sur le petit modèle ou sur le grand ?", False),
+        ("Vous partez plutôt sur le petit modèle ou sur le grand ?", False),
+    ],
+)
+def test_another_option_put_forward_round20_need(tagger, seller, adjusted):
+    client = "Le bruit, franchement, je m'en fiche. Ce qui m'inquiète, c'est ce que ça va me coûter."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]
