@@ -5553,3 +5553,80 @@ def test_price_comparison_before_offer_is_no_reservation_round19b_obj2(tagger):
     ]
     tags = _tags(tagger, turns).tags
     assert not [t for t in tags if t.label == "objection"], [(t.label, t.quote) for t in tags]
+
+
+# --------------------------------------------------------------------------- round 20 (need): the reaction named
+# The seller who names the client's reservation himself ("je vois que la garantie ne vous suffit pas", "je sens
+# que le montant vous freine", "je vois que le prix compte plus pour vous") adjusts to it, even where the client's
+# turn showed no objection (settings.yaml adjustment_course_change_patterns). A buying signal noticed ("vous êtes
+# prête à avancer", "ça vous plaît") or a negation that names no reservation ("vous ne perdez pas le nord") is none.
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        (
+            "Je vois que la garantie ne vous suffit pas. Alors concrètement : on vous envoie le relevé de chaque mois.",
+            True,
+        ),
+        (
+            "Je vois que le prix compte plus pour vous que le confort, alors je peux aussi vous proposer le petit "
+            "modèle à six mille.",
+            True,
+        ),
+        ("Je sens que le montant vous freine. On peut étaler le paiement sur dix mois, sans frais.", True),
+        ("Je vois que vous êtes prête à avancer : on bloque la pose pour jeudi ?", False),
+        ("Je vois que ça vous plaît, et c'est normal, elle est très silencieuse.", False),
+        ("Je vois que vous ne perdez pas le nord : la pose est comprise dans le prix.", False),
+        ("Je vois que vous avez bien préparé votre projet, ça va nous faire gagner du temps.", False),
+    ],
+)
+def test_the_reaction_named_by_the_seller_is_adjusted_to_round20_need(tagger, seller, adjusted):
+    client = "Hm. Le voisin, lui, il a pris une chaudière à granulés l'an dernier."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]
+
+
+# A reminder ("n'oubliez pas", "ne l'oubliez pas") and a reservation for the client ("je peux vous la mettre de côté")
+# drop nothing (cues.yaml abandon_faux); "oubliez le ballon", "laissons le ballon de côté" still do.
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        ("Et n'oubliez pas : la pose est comprise dans le prix, sans supplément.", False),
+        ("Surtout, ne l'oubliez pas : l'entretien annuel garantit la pompe dix ans.", False),
+        ("Je peux vous la mettre de côté jusqu'à samedi, si vous voulez réfléchir.", False),
+        ("Bon, oubliez le ballon, la pompe seule suffira pour votre maison.", True),
+        ("Alors laissons le ballon de côté, la pompe seule suffira pour votre maison.", True),
+    ],
+)
+def test_a_reminder_or_a_reservation_drops_nothing_round20_need(tagger, seller, adjusted):
+    client = "Le bruit, franchement, je m'en fiche. Ce qui m'inquiète, c'est ce que ça va me coûter."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]
+
+
+# "On part plutôt sur…", "partons plutôt sur…": another option put forward after the client's reaction, whatever
+# part of speech the tagger gives to "part" (cues.yaml changement); a question on the client's choice is none.
+@pytest.mark.parametrize(
+    "seller,adjusted",
+    [
+        (
+            "Ah d'accord, alors on part plutôt sur la pompe seule, sans le ballon, c'est deux mille de moins.",
+            True,
+        ),
+        ("Alors partons plutôt sur le petit modèle : même confort, trois mille euros de moins.", True),
+        ("Alors, on part plutôt sur le petit modèle ou sur le grand ?", False),
+        ("Vous partez plutôt sur le petit modèle ou sur le grand ?", False),
+    ],
+)
+def test_another_option_put_forward_round20_need(tagger, seller, adjusted):
+    client = "Le bruit, franchement, je m'en fiche. Ce qui m'inquiète, c'est ce que ça va me coûter."
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]
