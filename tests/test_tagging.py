@@ -5647,3 +5647,23 @@ def test_cost_already_reached_is_an_example_round20_example(tagger, text, exampl
     tags = _tags(tagger, turns).tags
     got = [t for t in tags if t.label == "concrete_example" and t.turn_id == "u5"]
     assert bool(got) is example, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u5"]
+
+
+# "Une cinquantaine", "une vingtaine" after a sales count count sales: a credential; "j'en ai vendu un à une dame"
+# opens a single case.
+@pytest.mark.parametrize(
+    "text,dropped",
+    [
+        ("Tout le monde en met maintenant, on en a vendu une cinquantaine l'an dernier.", True),
+        ("C'est notre best-seller, on en a vendu une vingtaine depuis la rentrée.", True),
+        ("On en a posé une quinzaine cette année.", True),
+        ("J'en ai vendu un à une dame le mois dernier, sa fille est en BTS design.", False),
+        ("J'en ai posé une le mois dernier à Colomiers, neuf kVA comme vous : pas une coupure.", False),
+    ],
+)
+def test_approximate_sales_count_is_a_credential_round20_example(tagger, text, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round20_example(tagger, text)
+    assert _not_an_example(s, ("exemple", None, 0, len(s.toks), text), cfg) is dropped

@@ -3721,10 +3721,14 @@ def _bare_credential(words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
     phrases = cfg.get("example_credential_phrases", ())
     if not phrases:
         return False
+    # Round 20 (example): "une cinquantaine", "une vingtaine" count sales; they open no single case
+    # (settings.yaml example_credential_count_nouns).
+    counts = frozenset(str(x) for x in cfg.get("example_credential_count_nouns", ()))
     text = f" {_glued(words)} "
     for p in phrases:
         k = text.find(f" {p} ")
-        if k >= 0 and text[k + len(p) + 2 :].split()[:1] not in (["un"], ["une"]):
+        after = text[k + len(p) + 2 :].split()[:2] if k >= 0 else []
+        if k >= 0 and (after[:1] not in (["un"], ["une"]) or (after[1:2] and after[1] in counts)):
             return True
     return False
 
