@@ -5630,3 +5630,117 @@ def test_another_option_put_forward_round20_need(tagger, seller, adjusted):
     assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
         (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
     ]
+
+
+# --------------------------------------------------------------------------- round 20 (example): concrete examples
+def _sent_round20_example(tagger, text):
+    """A parsed Sent that also carries each token's morphology, as components.py gives it."""
+    import dataclasses
+
+    nlp = tagger.nlp
+    with nlp.select_pipes(enable=["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]):
+        doc = nlp(text)
+    return dataclasses.replace(_sent_round17_arg(tagger, text), morph=tuple(str(t.morph) for t in doc))
+
+
+# A past event of someone else, in the passé composé with a third-person subject, is a customer story; the seller's
+# own record ("on a posé"), the client ("vous avez eu"), an impersonal "ça a changé", a passive, "il a fallu", the
+# present and the conditional are none.
+@pytest.mark.parametrize(
+    "text,story",
+    [
+        (
+            "Un domaine de Meursault qu'on suit depuis deux ans a baissé ses passages de fongicide de vingt-cinq "
+            "pour cent.",
+            True,
+        ),
+        ("Au Clos des Murgers, ils ont sauté deux passages anti-oïdium sur six hectares sains.", True),
+        ("Une maman est repassée en juin me dire que son fils l'emportait tous les jours.", True),
+        ("Ils sont passés de soixante-deux mille à quarante-quatre mille kilowattheures par an.", True),
+        (
+            "Dans une étude notariale du 17e, les plaintes pour maux de tête ont cessé dès le deuxième mois.",
+            True,
+        ),
+        ("On a posé plus de quatre cents tables depuis que l'atelier existe.", False),
+        ("Vous avez eu trois pannes l'an dernier, c'est ça.", False),
+        ("Je crois que c'est l'année d'après, mais ça a changé.", False),
+        ("Vous voyez sur votre téléphone quelle salle a été faite et à quelle heure.", False),
+        ("Avec mille huit cents euros d'économie par an, l'installation est remboursée en cinq ans.", False),
+        ("Il a fallu reprendre la porte de gauche.", False),
+        ("Le diagnostic coûte trois mille euros par an.", False),
+        ("Votre compresseur aurait lâché en pleine commande.", False),
+    ],
+)
+def test_third_party_past_is_a_story_round20_example(tagger, text, story):
+    from pipeline.tagging.context import _third_party_past
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    assert _third_party_past(_sent_round20_example(tagger, text), cfg) is story
+
+
+# A sentence that presents a financing gives the instalment, the offer's price spread out: no example. The savings set
+# against it still can be one, and so can "la mensualité est couverte".
+@pytest.mark.parametrize(
+    "text,cue,dropped",
+    [
+        ("En crédit-bail sur cinq ans, ça vous fait autour de 270 euros par mois.", "model", True),
+        ("Avec l'éco-prêt à taux zéro, vous étalez les 8 500 euros sur dix ans.", "model", True),
+        (
+            "Le concessionnaire propose un financement sur quatre ans, ça fait 320 euros par mois.",
+            "calcul",
+            True,
+        ),
+        ("En face, vous économisez autour de 1 600 euros par an, soit 130 euros par mois.", "model", False),
+        ("Avec 1 900 euros d'économie par an, la mensualité est à peu près couverte.", "model", False),
+    ],
+)
+def test_financing_is_no_concrete_example_round20_example(tagger, text, cue, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round20_example(tagger, text)
+    assert _not_an_example(s, (cue, None, 0, len(s.toks), text), cfg) is dropped
+
+
+# "C'est déjà" and an amount works out a cost that already reaches a figure: an example even without "vous"; a plain
+# "ça fait" total without the client stays a price.
+@pytest.mark.parametrize(
+    "text,example",
+    [
+        ("Je vois. Une réparation d'écran sans garantie, c'est déjà trois cents euros.", True),
+        (
+            "Et une seule intervention de dépannage en janvier, sans contrat, c'est déjà deux cent quatre-vingts "
+            "euros le déplacement et la première heure.",
+            True,
+        ),
+        ("D'accord. Vingt-deux postes, ça fait quinze mille cent quatre-vingts euros.", False),
+    ],
+)
+def test_cost_already_reached_is_an_example_round20_example(tagger, text, example):
+    turns = _R18_OFFER[:3] + [
+        K("Oui, mais ça reste cher pour nous, franchement."),
+        C(text),
+    ]
+    tags = _tags(tagger, turns).tags
+    got = [t for t in tags if t.label == "concrete_example" and t.turn_id == "u5"]
+    assert bool(got) is example, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u5"]
+
+
+# "Une cinquantaine", "une vingtaine" after a sales count count sales: a credential; "j'en ai vendu un à une dame"
+# opens a single case.
+@pytest.mark.parametrize(
+    "text,dropped",
+    [
+        ("Tout le monde en met maintenant, on en a vendu une cinquantaine l'an dernier.", True),
+        ("C'est notre best-seller, on en a vendu une vingtaine depuis la rentrée.", True),
+        ("On en a posé une quinzaine cette année.", True),
+        ("J'en ai vendu un à une dame le mois dernier, sa fille est en BTS design.", False),
+        ("J'en ai posé une le mois dernier à Colomiers, neuf kVA comme vous : pas une coupure.", False),
+    ],
+)
+def test_approximate_sales_count_is_a_credential_round20_example(tagger, text, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
+    s = _sent_round20_example(tagger, text)
+    assert _not_an_example(s, ("exemple", None, 0, len(s.toks), text), cfg) is dropped

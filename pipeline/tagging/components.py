@@ -214,6 +214,7 @@ class ContextComponent:
                         words=tuple(norm(t.text) for t in words),
                         has_digit=any(t.like_num or any(c.isdigit() for c in t.text) for t in words),
                         toks=tuple((norm(t.text), norm(t.lemma_), t.pos_) for t in sent),
+                        morph=tuple(str(t.morph) for t in sent),
                     )
                 )
             del ti

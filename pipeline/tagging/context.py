@@ -52,6 +52,8 @@ class Sent:
     has_digit: bool = False
     # Every token of the sentence (doc index - tok_start): lowercased text, lemma, coarse POS.
     toks: tuple[tuple[str, str, str], ...] = ()
+    # spaCy's morphology string of each token, same order as ``toks`` ("Mood=Ind|Person=3|Tense=Pres|…").
+    morph: tuple[str, ...] = ()
     cues: dict[str, list[tuple[str, str | None, int, int, str]]] = field(default_factory=dict)
     negatives: set[str] = field(default_factory=set)
     probs: dict[str, float] = field(default_factory=dict)  # sentence classifier, when loaded
@@ -2058,8 +2060,15 @@ def _candidate_turn(
         c = s.hit("concrete_example")
         if c is not None and c[0] in client_context:
             # "ça fait / ça représente …" illustrates only with a figure in the client's own context.
+            # Round 20 (example): "c'est déjà trois cents euros" works out a cost that already reaches a
+            # figure, with or without "vous" (settings.yaml example_figure_reached_phrases).
+            reached = tuple(str(x) for x in cfg.get("example_figure_reached_phrases", ()))
             c = next(
-                (x for x in s.cues["concrete_example"] if x[0] not in client_context),
+                (
+                    x
+                    for x in s.cues["concrete_example"]
+                    if x[0] not in client_context or (reached and x[4].lower().startswith(reached))
+                ),
                 c if (s.has_digit and s.second_person) else None,
             )
         if c is None and _served_customer(s, cfg):
@@ -3591,7 +3600,49 @@ def _illustrates(s: Sent, cfg: Mapping[str, Any]) -> bool:
     if any(pos == "PROPN" or lemma in actors for _, lemma, pos in s.toks):
         return True
     number = any(pos == "NUM" or any(ch.isdigit() for ch in w) for w, _, pos in s.toks)
-    return number and s.second_person
+    return (number and s.second_person) or _third_party_past(s, cfg)
+
+
+def _third_party_past(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 20 (example). A past event of someone else, told in the passé composé with a third-person
+    subject ("un domaine de Meursault qu'on suit a baissé ses passages de vingt-cinq pour cent", "au Clos
+    des Murgers, ils ont sauté deux passages", "une maman est repassée en juin me dire…", "ils sont passés
+    de soixante-deux mille à quarante-quatre mille kilowattheures"): a customer story, often the second one
+    of the talk, whose customer is a place, a firm or a profession rather than "un client" (the classifier's
+    high threshold still decides). Not with "je/on/nous/vous/ça" as the subject (the seller's own record, the
+    client, an impersonal "ça a changé"), nor a passive ("a été faite", a participle after "être" that does
+    not take "être" as its auxiliary), nor "il a fallu" (settings.yaml ``example_story_past_tense``,
+    ``example_story_etre_verbs``, ``example_story_not_subjects``, ``example_story_skip_lemmas``; CV: eight
+    stories of eight authors, one false example)."""
+    if not cfg.get("example_story_past_tense", False) or not s.morph:
+        return False
+    etre = frozenset(cfg.get("example_story_etre_verbs", ()))
+    not_subjects = frozenset(cfg.get("example_story_not_subjects", ()))
+    skip = frozenset(cfg.get("example_story_skip_lemmas", ()))
+    clitics = frozenset("l' le la les lui leur en y ne n' m' me se s' t' te".split())
+    adverbs = frozenset("pas jamais plus déjà toujours bien même encore vraiment".split())
+    toks, morph = s.toks, s.morph
+    for k, (_w, lemma, pos) in enumerate(toks):
+        m = morph[k] if k < len(morph) else ""
+        if pos != "AUX" or lemma not in ("avoir", "être"):
+            continue
+        if "Person=3" not in m or "Mood=Ind" not in m or "Tense=Pres" not in m:
+            continue
+        j = k + 1
+        while j < len(toks) and toks[j][0] in adverbs:
+            j += 1
+        if j >= len(toks) or "VerbForm=Part" not in morph[j] or "Tense=Past" not in morph[j]:
+            continue
+        verb = toks[j][1]
+        if verb == "être" or verb in skip or (lemma == "être" and verb not in etre):
+            continue  # a passive, "il a fallu", or "être" + a participle used as an adjective
+        i = k - 1
+        while i >= 0 and toks[i][0] in clitics:
+            i -= 1
+        if i >= 0 and toks[i][0] in not_subjects:
+            continue
+        return True
+    return False
 
 
 def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]) -> bool:
@@ -3608,7 +3659,11 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
       a scenario without a figure translates a feature, it works out nothing;
     - Round 19 (ex2): opening hours ("la boulangerie de la rue Saint-Julien, ouverte jusqu'à dix-neuf heures
       trente", ``example_opening_hours_phrases``): practical information, not an illustration; and a bare
-      credential (``_bare_credential``)."""
+      credential (``_bare_credential``);
+    - Round 20 (example): a financing ("en crédit-bail sur cinq ans, ça vous fait 270 euros par mois", "avec
+      l'éco-prêt, vous étalez les 8 500 euros sur dix ans", ``example_financing_lemmas``): the instalment is
+      the offer's price spread out, not an illustration; the savings set against it, in the next sentence
+      ("en face, vous économisez 130 euros par mois"), still can be one."""
     words = [t[0] for t in s.toks]
     if _says(words, cfg.get("example_seller_plan_phrases", ())):
         return True
@@ -3620,6 +3675,9 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
         return True
     if _says(words, cfg.get("example_quote_words", ())):
         return True
+    financing = frozenset(cfg.get("example_financing_lemmas", ()))
+    if financing and any(lemma in financing for _w, lemma, _p in s.toks):
+        return True  # Round 20 (example): the instalment of a financing is the offer's price
     if cue[0] in frozenset(cfg.get("example_needs_client_context", ())) and cfg.get(
         "example_figure_not_article"
     ):
@@ -3663,10 +3721,14 @@ def _bare_credential(words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
     phrases = cfg.get("example_credential_phrases", ())
     if not phrases:
         return False
+    # Round 20 (example): "une cinquantaine", "une vingtaine" count sales; they open no single case
+    # (settings.yaml example_credential_count_nouns).
+    counts = frozenset(str(x) for x in cfg.get("example_credential_count_nouns", ()))
     text = f" {_glued(words)} "
     for p in phrases:
         k = text.find(f" {p} ")
-        if k >= 0 and text[k + len(p) + 2 :].split()[:1] not in (["un"], ["une"]):
+        after = text[k + len(p) + 2 :].split()[:2] if k >= 0 else []
+        if k >= 0 and (after[:1] not in (["un"], ["une"]) or (after[1:2] and after[1] in counts)):
             return True
     return False
 
