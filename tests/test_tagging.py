@@ -5744,3 +5744,79 @@ def test_approximate_sales_count_is_a_credential_round20_example(tagger, text, d
     cfg = tagger.nlp.get_pipe("rolegrid_context").res.settings
     s = _sent_round20_example(tagger, text)
     assert _not_an_example(s, ("exemple", None, 0, len(s.toks), text), cfg) is dropped
+
+
+# --------------------------------------------------------------------------- round 20 (resp): the objection cycle
+# A client sentence that keeps its position takes no doubt back on the classifier's word alone
+# (settings.yaml doubt_model_keeps_position_phrases); a wh-question right after an objection digs into it even
+# when it takes up the client's words (probe_open_question_never_restates).
+def _words_round20_resp(text: str) -> tuple[str, ...]:
+    import re
+
+    return tuple(re.findall(r"\w+'|\w+|[^\w\s]", text.lower().replace("’", "'")))
+
+
+@pytest.mark.parametrize(
+    "text,keeps",
+    [
+        # A first-person refusal or inability.
+        ("Oui, j'ai compris, mais moi je ne peux pas m'engager comme ça.", True),
+        ("Je vais pas payer deux fois pour la même chose.", True),
+        ("Non, là, je ne peux pas décider.", True),
+        # A third party's word brought in.
+        ("Bon, elle m'a dit de trancher, de toute façon.", True),
+        ("Il est comptable de formation, il va me demander la comparaison avec la location.", True),
+        # A decision put off, the seller's word set aside.
+        ("Enfin, je vais devoir comparer tout ça tranquillement.", True),
+        ("Je le comparerai avec ce que propose mon beau-frère.", True),
+        ("Enfin bon, vous êtes vendeur, vous n'allez pas me dire que c'est mieux ailleurs.", True),
+        # Relief, even with a negation or a "je peux", still takes the doubt back.
+        ("Bon, alors ce n'est pas la même chose.", False),
+        ("Ah, si c'est tout compris, c'est pas pareil.", False),
+        ("Mille euros, ça, je peux le passer en décision modificative.", False),
+        ("Ah, là vous me rassurez.", False),
+        ("Ah, d'accord, je ne savais pas ça.", False),
+    ],
+)
+def test_model_doubt_keeps_position_round20_resp(tagger, text, keeps):
+    from types import SimpleNamespace
+
+    from pipeline.tagging.context import _keeps_position
+
+    s = SimpleNamespace(words=_words_round20_resp(text))
+    assert _keeps_position(s, _settings_round16_arg(tagger)) is keeps, text
+    assert _keeps_position(s, {}) is False  # without the list, no rule
+
+
+_R20_RESP = [
+    C("Bonjour Monsieur Lenoir, merci de me recevoir. Qu'est-ce qui compte pour vous dans une assurance ?"),
+    K("Surtout d'être bien remboursé. Mon ordinateur de télétravail, il vaut cher."),
+    C(
+        "La formule Confort couvre votre matériel en valeur à neuf, avec une franchise de cent cinquante euros. "
+        "Avec l'option vélo, on arrive à vingt-sept euros par mois."
+    ),
+    K("Vingt-sept euros ? C'est presque le double de ce que j'avais prévu."),
+]
+
+
+@pytest.mark.parametrize(
+    "reply,probe",
+    [
+        # A wh-question that takes up the client's words ("vous paraît") digs into the reservation.
+        ("Le double, d'accord. Qu'est-ce qui vous paraît en trop, dans ces vingt-sept euros ?", True),
+        ("Qu'est-ce qui vous paraît le moins utile, dans la formule Confort ?", True),
+        # A statement that contradicts the client answers; no question, no probe.
+        (
+            "Mais la valeur à neuf vous rembourse votre ordinateur au prix d'aujourd'hui, c'est ce qui compte.",
+            False,
+        ),
+    ],
+)
+def test_open_question_never_restates_round20_resp(tagger, reply, probe):
+    tags = _tags(tagger, _R20_RESP + [C(reply)]).tags
+    turn = f"u{len(_R20_RESP) + 1}"
+    got = [t for t in tags if t.label == "objection_probe" and t.turn_id == turn]
+    restated = [t for t in tags if t.label == "objection_reformulation" and t.turn_id == turn]
+    assert bool(got) is probe, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
+    if probe:
+        assert not restated, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]

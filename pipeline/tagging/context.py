@@ -830,6 +830,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
             if c is None or ("objection" in s.cues and not relief):
                 continue
+            if c[0] == "model" and _keeps_position(s, cfg):
+                continue
             # A plain "d'accord" is weak, unless the sentence also voices relief ("bon, d'accord, ça me
             # rassure") or the classifier is sure ("d'accord, l'écart est justifié") and no "mais" follows.
             sure = float(cfg.get("doubt_model_sure_min_p", 1.1))
@@ -1533,6 +1535,12 @@ def _candidate_turn(
         restating = s.cue("objection_reformulation") is not None and probe_cue is None
         if _asks_which_cause(s, cfg):
             restating = False  # "c'est le total qui vous gêne, ou de payer avant ?" digs: a probe
+        # Round 20 (resp). A wh-question never restates (the gold has no open question tagged as an objection
+        # reformulation): "qu'est-ce qui vous paraît en trop, dans ces vingt-sept euros ?" takes up the
+        # client's words ("vous paraît") to dig into the reservation, a probe (settings.yaml
+        # probe_open_question_never_restates).
+        if s.form == "open" and cfg.get("probe_open_question_never_restates", False):
+            restating = False
         if (
             open_obj is not None
             and not probed_here
@@ -3023,6 +3031,17 @@ def _restated_need_not_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
     if not shared or any(x[4] not in shared for x in s.cues.get("objection_reformulation", [])):
         return False
     return _says_a_want(s, cfg)
+
+
+def _keeps_position(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 20 (resp). A client sentence that keeps its position takes no doubt back on the classifier's word
+    alone: a refusal or inability in the first person ("mais moi je ne peux pas m'engager comme ça", "je vais
+    pas payer deux fois"), a third party's word brought in ("elle m'a dit de trancher", "il va me demander la
+    comparaison"), a decision put off ("je vais devoir comparer tout ça") or the seller's word set aside ("vous
+    n'allez pas me dire que c'est mieux ailleurs"). Phrases in ``doubt_model_keeps_position_phrases``; a relief
+    cue ("ça me rassure") still decides as before. CV by author: eight classifier-only doubts of seven authors
+    said so, none in the gold."""
+    return _says(s.words, cfg.get("doubt_model_keeps_position_phrases", ()))
 
 
 def _opens_rebuttal(s: Sent, cfg: Mapping[str, Any]) -> bool:
