@@ -5820,3 +5820,99 @@ def test_open_question_never_restates_round20_resp(tagger, reply, probe):
     assert bool(got) is probe, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
     if probe:
         assert not restated, [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
+
+
+# --------------------------------------------------------------------------- round 20 (mood): climate
+
+
+def _unease_cue_round20_mood(s, pattern, phrase):
+    """The cue tuple the matcher gives for ``phrase`` in ``s`` (doc token span, cue text)."""
+    first = phrase.split()[0].split("'")[0]
+    start = next(i for i, t in enumerate(s.toks) if t[0].startswith(first))
+    return (pattern, None, start, start + len(phrase.split()), phrase)
+
+
+@pytest.mark.parametrize(
+    "text,form,cues,kept",
+    [
+        # A requirement said as a condition's consequence is no unease...
+        (
+            "Il faut que ça se rembourse en quatre campagnes, sinon ce n'est pas la peine.",
+            None,
+            [("irritation", "pas la peine")],
+            False,
+        ),
+        (
+            "Parce que si c'est pour septembre, ce n'est même pas la peine.",
+            None,
+            [("irritation", "pas la peine")],
+            False,
+        ),
+        (
+            "S'il faut aller chercher ça à l'autre bout d'Angers, c'est même pas la peine.",
+            None,
+            [("irritation", "pas la peine")],
+            False,
+        ),
+        # ... while the bare rebuff stays, and so does a sentence with another cue.
+        ("Pas la peine de me faire peur.", None, [("irritation", "pas la peine")], True),
+        ("Non, c'est pas la peine, je vous dis.", None, [("irritation", "pas la peine")], True),
+        (
+            "Vous ne m'écoutez pas, sinon ce n'est pas la peine.",
+            None,
+            [("reproche", "vous ne m'écoutez pas"), ("irritation", "pas la peine")],
+            True,
+        ),
+        # A question on a word keeps its reading (round 3: "C'est quoi, un kVA ?" is unease).
+        ("C'est quoi, un SLA ?", "open", [("incomprehension", "c'est quoi")], True),
+    ],
+)
+def test_unease_cues_that_say_no_unease_round20_mood(tagger, text, form, cues, kept):
+    from pipeline.tagging.context import _cues_say_no_unease
+
+    s = _sent_round17_arg(tagger, text)
+    s.form = form
+    s.cues["discomfort_signal"] = [_unease_cue_round20_mood(s, p, ph) for p, ph in cues]
+    assert _cues_say_no_unease(s, _settings_round16_arg(tagger)) is not kept
+
+
+@pytest.mark.parametrize(
+    "cue,p,negative,sure",
+    [
+        # Praise that sets the seller above others needs only a low score...
+        ("mieux dit que moi", 0.34, False, True),
+        ("ça me change des", 0.2, False, True),
+        ("vous avez tout retenu", 0.3, False, True),
+        # ... not a bare score, nor a plain verdict or a generic compliment ...
+        ("mieux dit que moi", 0.1, False, False),
+        ("c'était clair", 0.4, False, False),
+        ("c'est malin", 0.4, False, False),
+        ("c'est exactement ça", 0.4, False, False),
+        # ... and a negative comfort cue ("c'est gentil, mais") still wins.
+        ("mieux dit que moi", 0.4, True, False),
+    ],
+)
+def test_sure_praise_of_the_seller_round20_mood(tagger, cue, p, negative, sure):
+    from pipeline.tagging.context import _sure_comfort
+
+    s = _sent_round17_arg(tagger, "Vous l'avez mieux dit que moi.")
+    s.cues["comfort_signal"] = [("compliment_vendeur", None, 0, 4, cue)]
+    s.probs["comfort_signal"] = p
+    if negative:
+        s.negatives.add("comfort_signal")
+    assert (_sure_comfort(s, _settings_round16_arg(tagger)) is not None) is sure
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        # After the offer, a requirement said as a condition is no sign of unease...
+        ("Il faut que l'export marche avec notre paie, sinon ce n'est pas la peine.", False),
+        # ... saying one is lost still is.
+        ("Alors là, je n'ai rien compris.", True),
+    ],
+)
+def test_conditional_requirement_after_offer_round20_mood(tagger, reply, uneasy):
+    tags = _tags(tagger, _R18_OFFER + [K(reply)]).tags
+    got = [t for t in tags if t.label == "discomfort_signal" and t.turn_id == "u4"]
+    assert bool(got) is uneasy, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u4"]

@@ -1161,6 +1161,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             continue
         if reserving_turn and not any(x[0] in despite for x in s.cues.get("discomfort_signal", [])):
             continue
+        if _cues_say_no_unease(s, cfg):
+            continue  # "sinon ce n'est pas la peine": a requirement, not unease
         c = s.hit("discomfort_signal")
         if c is not None and c[0] != "model" and all(x[4] in lukewarm for x in s.cues["discomfort_signal"]):
             c = None  # "Mouais." alone is a lukewarm reply, most often before a reservation, not unease
@@ -1184,7 +1186,9 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     for k, s in enumerate(ss) if not uneasy else []:
         if _ironic_praise(ss, k, cfg):
             continue  # "Un numéro. Formidable.": the seller's word echoed, then mock praise
-        c = s.hit("comfort_signal") or _extra_comfort(s, cfg)
+        # Round 20 (mood): a sure praise of the seller makes the turn's sign, not a second one.
+        sure = _sure_comfort(s, cfg) if first is None else None
+        c = s.hit("comfort_signal") or sure or _extra_comfort(s, cfg)
         rire = next((x for x in s.cues.get("comfort_signal", []) if x[0] == "rire"), None)
         # Laughter is a sign of ease whatever the classifier says, even in a sentence that names a relative
         # as the setting of a need ("le matin c'est la guerre de la salle de bain (rires)").
@@ -1288,6 +1292,22 @@ def _lost_statement(s: Sent, pattern: str, cfg: Mapping[str, Any]) -> str:
     return pattern
 
 
+def _sure_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, int, int, str] | None:
+    """Round 20 (mood). Praise that sets the seller above others or says he remembered ("vous l'avez mieux dit
+    que moi", "vous le dites mieux que moi", "ça me change des commerciaux qui déroulent", "vous avez tout
+    retenu": cues.yaml comfort_signal cue texts listed in settings.yaml ``comfort_sure_phrases``) is a sign of
+    ease even when the classifier hesitates: such a cue needs only ``comfort_sure_min_p`` instead of the label's
+    lower threshold. A plain verdict ("ouais, c'était clair", "c'est malin") keeps the usual threshold. A
+    sentence with a negative comfort cue is left alone; the caller asks only for the turn's first sign (a second
+    sign in the turn needs the classifier's usual confirmation)."""
+    sure = frozenset(cfg.get("comfort_sure_phrases", ()) or ())
+    if not sure or "comfort_signal" in s.negatives:
+        return None
+    if s.probs.get("comfort_signal", 1.0) < float(cfg.get("comfort_sure_min_p", 1.0)):
+        return None
+    return next((x for x in s.cues.get("comfort_signal", []) if x[4] in sure), None)
+
+
 def _ironic_praise(ss: list[Sent], k: int, cfg: Mapping[str, Any]) -> bool:
     """Round 18 (mood). A one-word praise said as its own sentence right after a short fragment that echoes
     the seller ("Un numéro. Formidable.", "Des siècles. Formidable.", "Normalement. Génial.", "Deux cents euros
@@ -1305,6 +1325,28 @@ def _ironic_praise(ss: list[Sent], k: int, cfg: Mapping[str, Any]) -> bool:
         and before.n_words <= int(cfg.get("ironic_praise_max_echo_words", 0) or 0)
         and "?" not in before.text
     )
+
+
+def _cues_say_no_unease(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 20 (mood). An unease cue said as the consequence of a condition ("il faut que ça se rembourse en
+    quatre campagnes, sinon ce n'est pas la peine", "si c'est pour septembre, ce n'est même pas la peine":
+    settings.yaml ``discomfort_conditional_phrases`` after one of ``discomfort_condition_words`` in the
+    sentence) states a requirement, not unease; the bare rebuff ("pas la peine de me faire peur") stays. Only a
+    sentence whose cues are all of this reading is passed over (the classifier alone does not make unease of
+    it either: it reads the same words)."""
+    cues = s.cues.get("discomfort_signal")
+    conditional = tuple(cfg.get("discomfort_conditional_phrases", ()) or ())
+    if not cues or not conditional:
+        return False
+    conditions = frozenset(cfg.get("discomfort_condition_words", ()) or ())
+
+    def idle(x: tuple[str, str | None, int, int, str]) -> bool:
+        if not any(c in x[4].lower() for c in conditional):
+            return False
+        before = [t[0] for t in s.toks[: max(0, x[2] - s.tok_start)]]
+        return any(w in conditions for w in before)
+
+    return all(idle(x) for x in cues)
 
 
 def _curt_reply(ss: list[Sent], cfg: Mapping[str, Any]) -> bool:
