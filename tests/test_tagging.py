@@ -5917,3 +5917,46 @@ def test_conditional_requirement_after_offer_round20_mood(tagger, reply, uneasy)
     tags = _tags(tagger, _R18_OFFER + [K(reply)]).tags
     got = [t for t in tags if t.label == "discomfort_signal" and t.turn_id == "u4"]
     assert bool(got) is uneasy, [(t.label, t.quote, t.source) for t in tags if t.turn_id == "u4"]
+
+
+# --------------------------------------------------------------------------- round 20b (reform): C3.1
+@pytest.mark.parametrize(
+    "text,form,restates",
+    [
+        # The client's reasoning lent back to him in the second person restates a reservation...
+        ("Vous vous dites que vous pourriez le faire vous-mêmes, gratuitement.", None, True),
+        ("Vous vous dites qu'une réparation de plus reviendrait moins cher ?", "closed", True),
+        ("Et la prise renforcée, vous vous dites qu'elle ferait l'affaire pour moins cher.", None, True),
+        ("Tu te dis qu'avec le même argent tu aurais un technicien de plus.", None, True),
+        # ... not a hedged anticipation, an open question, nor another verb.
+        ("Vous vous dites peut-être que c'est cher.", None, False),
+        ("Qu'est-ce qui fait que vous vous dites que c'est cher ?", "open", False),
+        ("Vous me dites que le budget est bouclé pour cette année.", None, False),
+        ("Vous vous êtes fixé un budget ?", "closed", False),
+    ],
+)
+def test_thought_restatement_round20b_reform(tagger, text, form, restates):
+    from pipeline.tagging.context import _thought_restatement
+
+    s = _sent_round17_arg(tagger, text)
+    s.form = form
+    assert (_thought_restatement(s, _settings_round16_arg(tagger)) is not None) is restates
+
+
+@pytest.mark.parametrize(
+    "reply,restates,probes",
+    [
+        # After the reservation, "vous vous dites que…" restates it, even as a closed question.
+        ("Vous vous dites que pour ce prix-là, vous feriez mieux d'attendre ?", True, False),
+        ("Vous vous dites qu'à ce prix, l'option vélo n'en vaut pas la peine.", True, False),
+        # A question that digs stays a probe.
+        ("Qu'est-ce qui vous paraît en trop, dans ces vingt-sept euros ?", False, True),
+    ],
+)
+def test_thought_restatement_after_objection_round20b_reform(tagger, reply, restates, probes):
+    tags = _tags(tagger, _R20_RESP + [C(reply)]).tags
+    turn = f"u{len(_R20_RESP) + 1}"
+    got = {t.label for t in tags if t.turn_id == turn}
+    seen = [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
+    assert ("objection_reformulation" in got) is restates, seen
+    assert ("objection_probe" in got) is probes, seen

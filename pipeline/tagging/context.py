@@ -1574,7 +1574,9 @@ def _candidate_turn(
         after_answer = own_answer >= int(cfg.get("probe_after_own_answer_words", 10**6))
         # A question that restates the reservation ("vous avez peur que…, c'est ça ?") is its
         # reformulation, unless it also digs ("c'est plutôt A ou B ?", "qu'est-ce qui vous inquiète ?").
-        restating = s.cue("objection_reformulation") is not None and probe_cue is None
+        restating = (
+            s.cue("objection_reformulation") is not None or _thought_restatement(s, cfg) is not None
+        ) and probe_cue is None
         if _asks_which_cause(s, cfg):
             restating = False  # "c'est le total qui vous gêne, ou de payer avant ?" digs: a probe
         # Round 20 (resp). A wh-question never restates (the gold has no open question tagged as an objection
@@ -1680,6 +1682,8 @@ def _candidate_turn(
                 _add(st, "agreement_summary", s, c_sum[0], 0.65)
             continue
         just_objected = bool(prev_client) and open_obj is not None and open_obj.turn == prev_client[0].turn
+        if c_obj is None and open_obj is not None:
+            c_obj = _thought_restatement(s, cfg)  # "vous vous dites que…": the client's reasoning said back
         if open_obj is not None and _asks_which_cause(s, cfg):
             c_obj = None  # an alternative about the reservation asks which cause: the probe loop took it
         if c_obj is not None and _restated_need_not_reservation(s, cfg):
@@ -1715,8 +1719,9 @@ def _candidate_turn(
             open_obj.reformulated = True
             reformulated = True
             continue
-        strong_obj = c_obj is not None and any(
-            x[4] in st.strong_reservation for x in s.cues.get("objection_reformulation", [])
+        strong_obj = c_obj is not None and (
+            any(x[4] in st.strong_reservation for x in s.cues.get("objection_reformulation", []))
+            or c_obj[0] == "vous_vous_dites"  # the client's reasoning said back names a reservation
         )
         # Round 18 (reform): "si je reformule : vous comparez le contrat à une embauche" after a reservation
         # the client turn was not read as: see _marked_missed_reservation.
@@ -4029,6 +4034,25 @@ def _limits_meeting_time(s: Sent, cfg: Mapping[str, Any]) -> bool:
     if says(cfg.get("need_meeting_time_phrases", ())):
         return True
     return says(cfg.get("need_meeting_time_units", ())) and says(cfg.get("need_meeting_time_limits", ()))
+
+
+def _thought_restatement(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, None, int, int, str] | None:
+    """Round 20b (reform). The seller lends the client a line of reasoning in the second person ("Vous vous
+    dites que vous pourriez le faire vous-mêmes, gratuitement", "Et la prise renforcée, vous vous dites
+    qu'elle ferait l'affaire pour moins cher"): with a reservation on the table, this says the reservation
+    back, it does not probe it, even when it ends as a closed question (settings.yaml
+    objection_thought_restatement_phrases; the corpus has 13 such sentences by 13 authors, all gold
+    objection reformulations, 10 of them missed). An open question ("qu'est-ce qui vous fait vous dire
+    que…") asks rather than restates, and a hedged anticipation ("vous vous dites peut-être que…") is not
+    matched by the phrases. When the reservation said back was missed in the client's last turn, the sentence
+    also recovers it (it counts as a strong restating marker for the restated_by_candidate branch)."""
+    phrases = [
+        str(x).replace("'", "' ").strip() for x in cfg.get("objection_thought_restatement_phrases", ())
+    ]
+    text = f" {' '.join(s.words)} "  # elided words stay apart: "vous vous dites qu' une …"
+    if not phrases or s.role != "candidate" or s.form == "open" or not any(f" {p} " in text for p in phrases):
+        return None
+    return ("vous_vous_dites", None, s.tok_start, s.tok_start, "")
 
 
 def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
