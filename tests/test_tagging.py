@@ -5960,3 +5960,36 @@ def test_thought_restatement_after_objection_round20b_reform(tagger, reply, rest
     seen = [(t.label, t.quote, t.source) for t in tags if t.turn_id == turn]
     assert ("objection_reformulation" in got) is restates, seen
     assert ("objection_probe" in got) is probes, seen
+
+
+@pytest.mark.parametrize(
+    "text,owned,dropped,kept",
+    [
+        # What the seller sends is no detail of the client's life...
+        ("Ce soir je vous envoie le récapitulatif et la simulation par mail.", set(), {"simulation"}, set()),
+        ("Chaque lundi, je vous envoie un texto avec le contenu du panier.", set(), {"panier"}, set()),
+        ("Nous vous enverrons le guide pour la tablette.", set(), {"tablette"}, set()),
+        ("Je vous transmets le contact du responsable demain.", set(), {"responsable"}, set()),
+        # ... but another part of the sentence still names one ...
+        (
+            "Je vous envoie le contrat ce soir, pour que vous puissiez le montrer à votre compagne.",
+            {"compagne"},
+            set(),
+            {"compagne"},
+        ),
+        # ... as do the client's own things and people named.
+        ("Et chaque année, je vous envoie un bilan de vos garanties.", {"garantie"}, set(), {"garantie"}),
+        # No sending by the seller: nothing is set aside.
+        ("Je vous appelle pour savoir si le panier vous convient.", set(), set(), {"panier"}),
+        ("Il peut envoyer les photos à sa fille depuis la tablette.", set(), set(), {"tablette", "photo"}),
+        # "on vous envoie" (the firm) is left as it was: measured, it lost more details than it saved.
+        ("On vous envoie le guide pour la tablette.", set(), set(), {"tablette"}),
+    ],
+)
+def test_sent_items_are_no_detail_round20b_detail(tagger, text, owned, dropped, kept):
+    from pipeline.tagging.context import _sent_item_nouns
+
+    s = _sent_round17_arg(tagger, text)
+    got = _sent_item_nouns(s, owned, _settings_round16_arg(tagger))
+    assert dropped <= got, (got, s.toks)
+    assert not (kept & got), (got, s.toks)

@@ -2538,6 +2538,7 @@ def _candidate_turn(
                 and n in st.client_nouns
                 and n not in st.candidate_nouns
             }
+            reused -= _sent_item_nouns(s, owned, cfg)
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person or _names_client_world(s, reused, cfg)):
                 n_max = int(cfg.get("max_personalized_per_turn", 2))
@@ -2964,15 +2965,39 @@ def _names_client_world(s: Sent, reused: set[str], cfg: Mapping[str, Any]) -> bo
     return any(pos == "PROPN" and lem in reused for _t, lem, pos in s.toks)
 
 
-def _detail_segments(
-    s: Sent, reused: set[str], cfg: Mapping[str, Any]
-) -> list[tuple[int, int, int, int] | None]:
-    """Spans of the parts of ``s`` (cut at ``detail_segment_separators``) that hold a reused client
-    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do.
-    Round 19 (detail): "et" before a determiner or a proper noun joins two noun phrases, one detail; no cut."""
+def _sent_item_nouns(s: Sent, owned: set[str], cfg: Mapping[str, Any]) -> set[str]:
+    """Round 20b (detail). "Je vous envoie le récapitulatif par mail", "chaque lundi je vous envoie un SMS
+    avec le contenu du panier": the seller sending a document is a routine follow-up, and the client's words
+    that name what is sent (or its carrier) are no detail of the client's life. The common nouns of the part
+    of the sentence (``_clause_parts``) that holds a first-person sending ("je/nous vous envoie,
+    transmets", settings.yaml detail_sending_lemmas, detail_sending_subjects) do not count, unless they also
+    occur in another part ("…, pour que vous puissiez le montrer à votre compagne") or are the client's own
+    ("un bilan de vos garanties"); proper nouns always count ("l'assurance auto de Léa")."""
+    sending = frozenset(str(x) for x in cfg.get("detail_sending_lemmas", ()))
+    subjects = frozenset(str(x) for x in cfg.get("detail_sending_subjects", ()))
+    if not sending or not s.toks:
+        return set()
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for a, b in _clause_parts(s, cfg):
+        toks = s.toks[a:b]
+        sends = any(
+            toks[k][0].lower() == "vous" and toks[k + 1][1] in sending and toks[k - 1][0].lower() in subjects
+            for k in range(1, len(toks) - 1)
+        )
+        nouns = {lem for _t, lem, pos in toks if pos == "NOUN"}
+        (inside if sends else outside).update(nouns)
+        outside.update(lem for _t, lem, pos in toks if pos == "PROPN")
+    return inside - outside - owned
+
+
+def _clause_parts(s: Sent, cfg: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """Local token ranges of the parts of ``s`` cut at ``detail_segment_separators`` (the whole sentence
+    when none is set). Round 19 (detail): "et" before a determiner or a proper noun joins two noun phrases,
+    one detail; no cut."""
     seps = frozenset(cfg.get("detail_segment_separators", ()))
     if not seps or not s.toks:
-        return [None]
+        return [(0, len(s.toks))]
     # Round 19 (detail). "et" joining two noun phrases ("Nadine et les deux autres assistantes", "Léo et
     # Jeanne", "la casse et les batteries") names one group or one topic: one detail, not two
     # (settings.yaml detail_np_coordinators, detail_np_next_pos).
@@ -2987,6 +3012,17 @@ def _detail_segments(
             parts.append((start, k))
             start = k + 1
     parts.append((start, len(s.toks)))
+    return parts
+
+
+def _detail_segments(
+    s: Sent, reused: set[str], cfg: Mapping[str, Any]
+) -> list[tuple[int, int, int, int] | None]:
+    """Spans of the parts of ``s`` (cut at ``detail_segment_separators``) that hold a reused client
+    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do."""
+    if not cfg.get("detail_segment_separators") or not s.toks:
+        return [None]
+    parts = _clause_parts(s, cfg)
     hits = [
         (s.tok_start + a, s.tok_start + b, -1, -1)
         for a, b in parts
