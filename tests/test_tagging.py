@@ -5969,3 +5969,70 @@ def test_sent_items_are_no_detail_round20b_detail(tagger, text, owned, dropped, 
     got = _sent_item_nouns(s, owned, _settings_round16_arg(tagger))
     assert dropped <= got, (got, s.toks)
     assert not (kept & got), (got, s.toks)
+
+
+_R20C_GIFT = [
+    C("Bonjour Madame, merci de me recevoir. Qu'est-ce qui compte pour vous dans une table ?"),
+    K("Qu'elle soit solide, on a des petits-enfants."),
+    C(
+        "Notre table en chêne massif est garantie dix ans et le vernis résiste aux chocs. "
+        "Elle est à trois mille quatre cents euros."
+    ),
+    K("Trois mille quatre cents euros ? C'est trop cher pour nous."),
+    C(
+        "Je comprends. Je peux vous offrir la livraison et le montage, ça vous fait deux cents euros de moins."
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "reply,new_objection",
+    [
+        # After the seller's gift, "the price is still too high" keeps the price objection already voiced...
+        ("C'est gentil, mais ça reste au-dessus de ce qu'on avait prévu.", False),
+        ("Ça reste plus cher que ce que je paie, hein.", False),
+        # ... another kind of reservation after the gift is a new objection.
+        ("C'est gentil. Mais chez Meubles Armor, ils ont une table en chêne à mille cinq cents euros.", True),
+    ],
+)
+def test_price_kept_after_concession_round20c_objection(tagger, reply, new_objection):
+    tags = _tags(tagger, _R20C_GIFT + [K(reply)]).tags
+    seen = [(t.turn_id, t.label, t.quote) for t in tags if t.label == "objection"]
+    assert any(t.turn_id == "u4" and t.label == "objection" for t in tags), seen
+    assert any(t.turn_id == "u6" and t.label == "objection" for t in tags) is new_objection, seen
+
+
+def _act_round20c_objection(label, turn, kind=None, links=()):
+    from pipeline.tagging.context import Act
+
+    attributes = {"kind": kind} if kind else {}
+    return Act(label, turn, 0, 0, 1, 0, 1, "test", 1.0, attributes, list(links))
+
+
+@pytest.mark.parametrize(
+    "first_kind,gift,later_kind,merged",
+    [
+        # An earlier price objection, a gift, a price objection: merged into the earlier one.
+        ("price", True, "price", True),
+        # No gift in the turn before: a repeat that gold mostly counts as new (kept).
+        ("price", False, "price", False),
+        # The earlier reservation is of another kind: the price objection is new (kept).
+        ("competitor", True, "price", False),
+        # After a gift, a reservation of another kind is new (kept).
+        ("price", True, "timing", False),
+    ],
+)
+def test_price_after_concession_merge_round20c_objection(tagger, first_kind, gift, later_kind, merged):
+    from pipeline.tagging.context import _merge_price_kept_after_concession
+
+    acts = [
+        _act_round20c_objection("objection", 3, first_kind),
+        _act_round20c_objection("concession" if gift else "argument", 4),
+        _act_round20c_objection("objection", 5, later_kind),
+        _act_round20c_objection("objection_response", 6, links=[2]),
+    ]
+    out = _merge_price_kept_after_concession(acts, _settings_round16_arg(tagger))
+    objections = [a for a in out if a.label == "objection"]
+    assert len(objections) == (1 if merged else 2), [(a.label, a.turn) for a in out]
+    response = next(a for a in out if a.label == "objection_response")
+    assert out[response.links[0]].turn == (3 if merged else 5)

@@ -291,6 +291,7 @@ def run_context(
     acts = _drop_objections_met_by_adjustment(acts, settings)
     acts = _drop_arguments_in_gift_turns(acts, settings)
     acts = _drop_lone_weak_translation(acts, settings, len(turns))
+    acts = _merge_price_kept_after_concession(acts, settings)
     roles = [meta.get("role") if by_turn.get(ti) else None for ti, meta in enumerate(turns)]
     acts = _drop_unheard_objections(acts, roles, settings)
     acts = _settle_climate(_drop_framing_comfort(acts, settings), settings)
@@ -339,6 +340,33 @@ def _drop_objections_met_by_adjustment(acts: list[Act], settings: Mapping[str, A
         if b.label in chain and b.links and all(x in drop for x in b.links):
             drop.add(j)
     return _without(acts, drop)
+
+
+def _merge_price_kept_after_concession(acts: list[Act], settings: Mapping[str, Any]) -> list[Act]:
+    """Round 20c (objection). After the seller's concession, the client who says the price is still too high
+    ("c'est gentil, mais ça reste au-dessus de ce qu'on avait prévu", "ça reste plus cher que ce que je
+    paie") keeps the price objection already voiced; it is no new objection (CV: 5 such repeats after a gift,
+    none a new gold objection, 5 authors; without the gift, gold counts most repeats as new). With
+    ``objection_price_after_concession_merged``, a price objection in the turn right after a concession,
+    when an earlier price objection exists, is dropped and what links to it links to the earlier one."""
+    if not settings.get("objection_price_after_concession_merged", False):
+        return acts
+    kinds = frozenset(settings.get("objection_price_after_concession_kinds", ("price",)))
+    gift_turns = {a.turn for a in acts if a.label == "concession"}
+    drop: dict[int, int] = {}
+    for i, a in enumerate(acts):
+        if a.label != "objection" or a.attributes.get("kind") not in kinds or a.turn - 1 not in gift_turns:
+            continue
+        earlier = [j for j, b in enumerate(acts) if b.label == "objection" and b.turn < a.turn - 1]
+        earlier = [j for j in earlier if acts[j].attributes.get("kind") in kinds and j not in drop]
+        if earlier:
+            drop[i] = max(earlier, key=lambda j: (acts[j].turn, j))
+    if not drop:
+        return acts
+    for b in acts:
+        if b.links:
+            b.links = list(dict.fromkeys(drop.get(x, x) for x in b.links))
+    return _without(acts, set(drop))
 
 
 def _drop_unheard_objections(
