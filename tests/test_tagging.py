@@ -6036,3 +6036,51 @@ def test_price_after_concession_merge_round20c_objection(tagger, first_kind, gif
     assert len(objections) == (1 if merged else 2), [(a.label, a.turn) for a in out]
     response = next(a for a in out if a.label == "objection_response")
     assert out[response.links[0]].turn == (3 if merged else 5)
+
+
+@pytest.mark.parametrize(
+    "sentences,restarts",
+    [
+        # After an apology in the turn, "je reprends", "reprenons", "on reprend" start the explanation again.
+        (["Oui, pardon.", "Je reprends."], True),
+        (["Pardon, vous avez raison, je reprends sans jargon."], True),
+        (
+            ["Pardon, vous avez raison, je m'emballe.", "Je reprends avec ce que vous m'avez dit, vous."],
+            True,
+        ),
+        (
+            ["Pardon, je vais trop vite.", "Reprenons simplement avec ce qui vous intéresse vous : la télé."],
+            True,
+        ),
+        (["Excusez-moi.", "On reprend avec ce qui compte pour votre fils."], True),
+        # "Si je reprends : …" sums up the client's needs, apology or not.
+        (["Pardon.", "Si je reprends : vous voulez moins de bruit et un budget tenu."], False),
+        (["D'accord, donc si on reprend votre chiffre, vingt mille euros de traitements."], False),
+        # Without an apology, "je reprends" may restate ("Je reprends pour être sûr de ne rien perdre").
+        (["Je reprends pour être sûr de ne rien perdre : un, plus de pénalités."], False),
+        # An apology after the phrase does not count; no restart phrase, no rule.
+        (["Je reprends : vous voulez un four plus sûr, pardon, plus régulier."], False),
+        (["Pardon, pardon.", "Étroite, pour passer entre vos rangs de trente centimètres."], False),
+    ],
+)
+def test_restart_after_apology_round20c_nreform(tagger, sentences, restarts):
+    import dataclasses
+
+    from pipeline.tagging.context import _restarts_after_apology
+
+    ss = [dataclasses.replace(_sent_round17_arg(tagger, t), index=i) for i, t in enumerate(sentences)]
+    assert _restarts_after_apology(ss[-1], ss, _settings_round16_arg(tagger)) is restarts
+
+
+@pytest.mark.parametrize(
+    "seller,restated",
+    [
+        # The seller apologises and starts again: no need reformulation.
+        ("Oui, pardon, vous avez raison. Je reprends sans jargon.", False),
+        # A summary opened by "si je reprends" still restates.
+        ("Si je reprends : vous voulez moins de pannes et pas d'attente pour vos clients.", True),
+    ],
+)
+def test_restart_after_apology_is_no_reformulation_round20c_nreform(tagger, seller, restated):
+    got = labels_in(_tags(tagger, GARAGE + [C(seller), K("Voilà.")] + BAKERY_TAIL), "u5")
+    assert ("need_reformulation" in got) is restated, got

@@ -1825,6 +1825,8 @@ def _candidate_turn(
             continue
         if reformulated or c_need is None or st.agreement_turn is not None:
             continue
+        if _restarts_after_apology(s, ss, cfg):
+            continue  # "pardon, je vais trop vite. Je reprends." starts the explanation again
         # The client's first turn answers the greeting: "alors l'idée, c'est de faire le point…" or
         # "je suis là pour voir vos besoins" then sets the agenda, it has no situation to restate yet.
         if st.client_turns < int(cfg.get("reformulation_min_client_turns", 2)):
@@ -3409,6 +3411,33 @@ def _after_own_statements(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any]) -
     if most is None:
         return False
     return sum(x.n_words for x in ss if x.index < s.index and not x.form) > int(most)
+
+
+def _restarts_after_apology(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any]) -> bool:
+    """Round 20c (nreform). After an apology in his turn ("pardon, vous avez raison, je vais trop vite"),
+    the seller who says "je reprends", "reprenons", "on reprend" starts his own explanation again (an
+    adjustment), he does not restate the client: "Oui, pardon. Je reprends.", "pardon, je reprends sans
+    jargon", "Pardon, je vais trop vite. Reprenons simplement avec ce qui vous intéresse". "Si je reprends
+    : …" (a summary) is not aimed at. Phrases: ``reformulation_restart_phrases``; apologies, before the
+    phrase in the turn: ``reformulation_restart_apologies`` (corpus dev-dev18: 6 such turns of 6 authors,
+    none a need reformulation in the gold; the 8 gold reformulations with "je reprends" have no apology)."""
+    restarts = cfg.get("reformulation_restart_phrases", ())
+    apologies = cfg.get("reformulation_restart_apologies", ())
+    if not restarts or not apologies:
+        return False
+
+    def plain(t: str) -> str:
+        return " " + " ".join(re.sub(r"[^\w'’-]+", " ", t.lower()).split()) + " "
+
+    text = plain(s.text)
+    found = [i for i in (text.find(f" {p} ") for p in restarts) if i >= 0]
+    if not found:
+        return False
+    head = text[: min(found)]
+    if head.endswith(" si"):
+        return False  # "si je reprends : …", "donc si on reprend votre chiffre": a summary
+    before = "".join(plain(x.text) for x in ss if x.index < s.index) + head + " "
+    return any(f" {a} " in before for a in apologies)
 
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
