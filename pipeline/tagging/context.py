@@ -29,6 +29,10 @@ _WH_OPENERS = ("qu'", "que ", "comment", "quel")
 _NEGATION = frozenset(["pas", "ne", "n'", "aucun", "aucune", "jamais", "impossible", "plus"])
 #: Labels of the seller's objection handling: a turn that carries one answers a reservation.
 _HANDLING = frozenset({"objection_response", "objection_reformulation", "objection_probe", "concession"})
+# Between a subject and its auxiliary ("il l'a fait", "ils n'ont"), and between the auxiliary and its
+# participle ("ils ont pas vu", "elle a déjà posé"): skipped when reading a passé composé (_third_party_past).
+_PRE_AUX_CLITICS = frozenset("l' le la les lui leur en y ne n' m' me se s' t' te".split())
+_POST_AUX_ADVERBS = frozenset("pas jamais plus déjà toujours bien même encore vraiment".split())
 
 
 @dataclass
@@ -3778,8 +3782,6 @@ def _third_party_past(s: Sent, cfg: Mapping[str, Any]) -> bool:
     etre = frozenset(cfg.get("example_story_etre_verbs", ()))
     not_subjects = frozenset(cfg.get("example_story_not_subjects", ()))
     skip = frozenset(cfg.get("example_story_skip_lemmas", ()))
-    clitics = frozenset("l' le la les lui leur en y ne n' m' me se s' t' te".split())
-    adverbs = frozenset("pas jamais plus déjà toujours bien même encore vraiment".split())
     toks, morph = s.toks, s.morph
     for k, (_w, lemma, pos) in enumerate(toks):
         m = morph[k] if k < len(morph) else ""
@@ -3788,7 +3790,7 @@ def _third_party_past(s: Sent, cfg: Mapping[str, Any]) -> bool:
         if "Person=3" not in m or "Mood=Ind" not in m or "Tense=Pres" not in m:
             continue
         j = k + 1
-        while j < len(toks) and toks[j][0] in adverbs:
+        while j < len(toks) and toks[j][0] in _POST_AUX_ADVERBS:
             j += 1
         if j >= len(toks) or "VerbForm=Part" not in morph[j] or "Tense=Past" not in morph[j]:
             continue
@@ -3796,7 +3798,7 @@ def _third_party_past(s: Sent, cfg: Mapping[str, Any]) -> bool:
         if verb == "être" or verb in skip or (lemma == "être" and verb not in etre):
             continue  # a passive, "il a fallu", or "être" + a participle used as an adjective
         i = k - 1
-        while i >= 0 and toks[i][0] in clitics:
+        while i >= 0 and toks[i][0] in _PRE_AUX_CLITICS:
             i -= 1
         if i >= 0 and toks[i][0] in not_subjects:
             continue
@@ -4074,8 +4076,9 @@ def _add_reservation_phrase_cue(s: Sent, cfg: Mapping[str, Any]) -> None:
     the offer made, the share of the talk reached). CV: the cue families of cues.yaml missed these turns (10
     objections of 10 authors found, none wrong)."""
     table = cfg.get("objection_phrase_cues") or {}
+    text = f" {_glued(s.words)} " if table else ""  # as _says reads it, glued once for every phrase
     for kind, phrases in table.items():
-        found = next((str(p) for p in phrases if _says(s.words, (str(p),))), None)
+        found = next((str(p) for p in phrases if f" {p} " in text), None)
         if found is not None:
             cue = ("formule", str(kind), s.tok_start, s.tok_end, found)
             s.cues.setdefault("objection", []).append(cue)
