@@ -31,6 +31,7 @@ CORPORA = [
         "dev17",
         "dev18",
         "dev19",
+        "dev20",
         "heldout",
     )
 ]
