@@ -6084,3 +6084,38 @@ def test_restart_after_apology_round20c_nreform(tagger, sentences, restarts):
 def test_restart_after_apology_is_no_reformulation_round20c_nreform(tagger, seller, restated):
     got = labels_in(_tags(tagger, GARAGE + [C(seller), K("Voilà.")] + BAKERY_TAIL), "u5")
     assert ("need_reformulation" in got) is restated, got
+
+
+@pytest.mark.parametrize(
+    "text,heads",
+    [
+        # The client's people, given to the client by "votre/vos", past numbers and adjectives.
+        ("Et pour vos chauffeurs de cinquante-cinq ans, je laisserai au dépôt un guide.", {"chauffeur"}),
+        (
+            "Je vous rappelle en septembre pour voir comment vos nouvelles recrues s'y sont faites.",
+            {"recrue"},
+        ),
+        ("Je passe former vos deux techniciens le jour de la pose.", {"technicien"}),
+        ("Et bonne rentrée à votre fils.", {"fils"}),
+        # The thing sold, the client's events and objects: not taken up as people.
+        ("Et chaque année, je vous envoie un bilan de vos garanties.", set()),
+        ("Je passe vérifier votre plateau après un mois.", set()),
+        ("Je vous appelle après votre comité de décembre.", set()),
+        ("Je repasse régler vos portes au bout de trois mois.", set()),
+        # No possessive: no head.
+        ("Je forme les techniciens le jour de la pose.", set()),
+    ],
+)
+def test_owned_people_heads_round21_detail(tagger, text, heads):
+    from pipeline.tagging.context import _owned_heads
+
+    s = _sent_round17_arg(tagger, text)
+    assert _owned_heads(s, _settings_round16_arg(tagger)) == heads, s.toks
+
+
+def test_owned_people_heads_off_round21_detail(tagger):
+    from pipeline.tagging.context import _owned_heads
+
+    s = _sent_round17_arg(tagger, "Je passe former vos deux techniciens le jour de la pose.")
+    cfg = dict(_settings_round16_arg(tagger), detail_owned_heads_reused=False)
+    assert _owned_heads(s, cfg) == set()

@@ -2562,6 +2562,7 @@ def _candidate_turn(
             owned = {
                 s.toks[k + 1][1] for k in range(len(s.toks) - 1) if s.toks[k][0].lower() in ("votre", "vos")
             }
+            heads = _owned_heads(s, cfg)
             reused = {
                 n
                 for n in s.nouns
@@ -2570,7 +2571,7 @@ def _candidate_turn(
                 and (n not in process or n in owned)
                 and (n not in time_words or n in owned)
                 and n in st.client_nouns
-                and n not in st.candidate_nouns
+                and (n not in st.candidate_nouns or n in heads)
             }
             reused -= _sent_item_nouns(s, owned, cfg)
             c = s.cue("personalized_detail")
@@ -2997,6 +2998,30 @@ def _names_client_world(s: Sent, reused: set[str], cfg: Mapping[str, Any]) -> bo
     if mode == "any":
         return True
     return any(pos == "PROPN" and lem in reused for _t, lem, pos in s.toks)
+
+
+def _owned_heads(s: Sent, cfg: Mapping[str, Any]) -> set[str]:
+    """Round 21 (detail). In the follow-up plan, a noun the seller gives to the client with "votre/vos" ("vos
+    nouvelles recrues", "votre Zoé", "vos chefs d'équipe", "votre installation en télétravail") is the client's
+    own people; when the client spoke of them too, they are a detail of the client's life taken up, even if the
+    seller named them first in the discovery ("vous avez des enfants ?"). Only people (settings.yaml
+    detail_owned_people_lemmas) and proper nouns count: "votre plateau", "vos garanties" are the thing sold.
+    The head after the possessive, past numbers and adjectives (detail_owned_skip_pos), is returned
+    (settings.yaml detail_owned_heads_reused)."""
+    if not cfg.get("detail_owned_heads_reused", False):
+        return set()
+    skip = frozenset(str(x) for x in cfg.get("detail_owned_skip_pos", ("ADJ", "NUM")))
+    people = frozenset(str(x) for x in cfg.get("detail_owned_people_lemmas", ()))
+    out: set[str] = set()
+    for k, (t, _lem, _pos) in enumerate(s.toks):
+        if t.lower() not in ("votre", "vos"):
+            continue
+        j = k + 1
+        while j < len(s.toks) and s.toks[j][2] in skip:
+            j += 1
+        if j < len(s.toks) and (s.toks[j][2] == "PROPN" or s.toks[j][1] in people):
+            out.add(s.toks[j][1])
+    return out
 
 
 def _sent_item_nouns(s: Sent, owned: set[str], cfg: Mapping[str, Any]) -> set[str]:
