@@ -6119,3 +6119,56 @@ def test_owned_people_heads_off_round21_detail(tagger):
     s = _sent_round17_arg(tagger, "Je passe former vos deux techniciens le jour de la pose.")
     cfg = dict(_settings_round16_arg(tagger), detail_owned_heads_reused=False)
     assert _owned_heads(s, cfg) == set()
+
+
+# --------------------------------------------------------------------------- round 21 (mood): words of unease
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        # Words of unease the cues do not hold (settings.yaml discomfort_extra_phrases).
+        ("Ben oui, c'est ce que je viens de dire.", True),
+        ("Attendez, je n'ai pas fini.", True),
+        ("Vous me mettez la pression, là.", True),
+        ("Vous me perdez, là, avec vos mégas.", True),
+        ("Parce que je connais mon métier, jeune homme.", True),
+        # The seller's hedge echoed alone (discomfort_curt_reply_patterns).
+        ("Normalement...", True),
+        # Thanks or a greeting make "jeune homme" cordial; a pleased leave-taking is no unease.
+        ("Merci, au revoir, jeune homme.", False),
+        ("Parfait. Il faut vraiment que j'y aille.", False),
+        # The same words in another sense, or the hedge inside a fuller answer.
+        ("Normalement, oui, je serai là samedi avec ma femme.", False),
+        ("Je finis tard le jeudi, mais le samedi ça va.", False),
+    ],
+)
+def test_words_of_unease_round21_mood(tagger, reply, uneasy):
+    turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
+    assert _discomfort_in(tagger, turns, "u12") is uneasy
+
+
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        ("Donc votre premier prix, il était gonflé.", "reproche"),
+        ("Vous baissez vite, dites donc.", "reproche"),
+        ("C'est exactement ce que je viens de dire, oui.", "redite"),
+        ("Il faut vraiment que j'y aille, les enfants m'attendent.", "depart"),
+        ("Je sais ce que c'est, un COP.", "merci_sec"),
+        ("L'atténuation, je connais mieux que vous, merci.", "merci_sec"),
+        ("En janvier ? Vous plaisantez.", "ironie"),
+        ("Ça, ça vous regarde pas.", "recadrage"),
+        # Not knowing is no rebuff; the cues hold it ("je ne sais pas ce que c'est").
+        ("Je ne sais pas ce que c'est, un COP.", None),
+        ("Oui, bonjour, jeune homme.", None),
+        ("Le jeune homme du magasin était très gentil, merci.", None),
+        ("Je gonfle les pneus moi-même.", None),
+    ],
+)
+def test_extra_discomfort_phrases_round21_mood(tagger, text, pattern):
+    from pipeline.tagging.context import _extra_discomfort
+
+    s = _sent_round17_arg(tagger, text)
+    got = _extra_discomfort(s, [s], _settings_round16_arg(tagger))
+    assert (got[0] if got else None) == pattern, got

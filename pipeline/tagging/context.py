@@ -1191,7 +1191,14 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             and all(x[4] in leave_only for x in s.cues["discomfort_signal"])
         ):
             continue
-        if reserving_turn and not any(x[0] in despite for x in s.cues.get("discomfort_signal", [])):
+        extra = None if s.cues.get("discomfort_signal") else _extra_discomfort(s, ss, cfg)
+        if extra is not None and leave_only and extra[0] == "depart":
+            extra = None  # "Parfait. Il faut vraiment que j'y aille": a pleased leave-taking
+        if (
+            reserving_turn
+            and not any(x[0] in despite for x in s.cues.get("discomfort_signal", []))
+            and (extra is None or extra[0] not in despite)
+        ):
             continue
         if _cues_say_no_unease(s, cfg):
             continue  # "sinon ce n'est pas la peine": a requirement, not unease
@@ -1202,6 +1209,12 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             c = None  # "vous ne m'avez pas noyé sous les sigles, c'était clair": a criticism denied, then praise
         if c is not None and not st.offer_made and c[0] != "model" and not explained_here:
             c = next((x for x in s.cues["discomfort_signal"] if x[0] not in early_only), None)
+        if (
+            c is None
+            and extra is not None
+            and (st.offer_made or explained_here or extra[0] not in early_only)
+        ):
+            c = extra
         if c is not None:
             _add(st, "discomfort_signal", s, _lost_statement(s, c[0], cfg), 0.6)
             break
@@ -1307,6 +1320,42 @@ def _extra_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, in
         if any(term_pattern(str(ph)).search(text) for ph in phrases):
             return (str(pid), None, s.tok_start, s.tok_end, s.text)
     return None
+
+
+def _extra_discomfort(
+    s: Sent, ss: list[Sent], cfg: Mapping[str, Any]
+) -> tuple[str, str | None, int, int, str] | None:
+    """Round 21 (mood). A sign of unease said in words the cues do not hold (settings.yaml
+    ``discomfort_extra_phrases``, pattern id -> phrases, matched as whole words over the folded sentence): the
+    client repeats that he has just said it ("c'est ce que je viens de dire"), will not be cut off ("je n'ai
+    pas fini"), says the seller loses or pushes him ("vous me perdez", "vous me mettez la pression"), reads a
+    quick discount as an inflated price ("vous baissez vite", "il était gonflé"), or puts the seller in his
+    place ("je connais ma terre, jeune homme"). The pattern ids are those of cues.yaml's discomfort families,
+    so the usual guards apply (objection turns, leave-taking, climate filters). The classifier must still give
+    the sentence ``discomfort_extra_min_p``; with the patterns of ``discomfort_extra_warm_patterns``, a turn
+    that thanks or greets (``discomfort_extra_not_in_turn``: "merci pour l'appel, jeune homme") is at ease (a
+    dry thanks, "je connais mieux que vous, merci", stays a rebuff). The cues (classifier inputs) are left unchanged."""
+    groups = cfg.get("discomfort_extra_phrases") or {}
+    if not groups or "discomfort_signal" in s.negatives:
+        return None
+    if s.probs.get("discomfort_signal", 1.0) < float(cfg.get("discomfort_extra_min_p", 0.0)):
+        return None
+    text = fold(s.text)
+    hit = next(
+        (
+            str(pid)
+            for pid, phrases in groups.items()
+            if any(term_pattern(str(ph)).search(text) for ph in phrases)
+        ),
+        None,
+    )
+    if hit is None:
+        return None
+    warm = [term_pattern(str(w)) for w in cfg.get("discomfort_extra_not_in_turn", ()) or ()]
+    cordial = hit in (cfg.get("discomfort_extra_warm_patterns") or ())
+    if cordial and any(p.search(fold(x.text)) for x in ss for p in warm):
+        return None
+    return (hit, None, s.tok_start, s.tok_end, s.text)
 
 
 def _lost_statement(s: Sent, pattern: str, cfg: Mapping[str, Any]) -> str:
