@@ -6172,3 +6172,149 @@ def test_extra_discomfort_phrases_round21_mood(tagger, text, pattern):
     s = _sent_round17_arg(tagger, text)
     got = _extra_discomfort(s, [s], _settings_round16_arg(tagger))
     assert (got[0] if got else None) == pattern, got
+
+
+# Round 21 (example). A sentence that explains a term ("ça veut dire que", "c'est-à-dire", "cela signifie") is a
+# technical translation, even with a figure or the client's own scene: no concrete example. A worked figure or a
+# story without such a marker stays one.
+@pytest.mark.parametrize(
+    "text,cue,dropped",
+    [
+        (
+            "Le COP de quatre virgule cinq, ça veut dire que pour un euro d'électricité, vous récupérez "
+            "quatre euros cinquante de chaleur.",
+            "calcul",
+            True,
+        ),
+        (
+            "On pose une douche à l'italienne, c'est-à-dire de plain-pied : Robert n'a plus de marche à enjamber.",
+            "model",
+            True,
+        ),
+        (
+            "Concrètement, cela signifie que votre batterie se remplit en cinq heures au lieu de toute la nuit.",
+            "concretement",
+            True,
+        ),
+        (
+            "Deux centimètres, autrement dit le tracteur se recale pile à côté de la trace d'avant.",
+            "model",
+            True,
+        ),
+        # No marker: a worked figure on the client's numbers, a customer story.
+        ("Sur votre surface, ça représente à peu près quatre mille euros par an.", "calcul", False),
+        (
+            "Chez un céréalier de Saint-Quentin, on a mesuré huit pour cent de produit économisé.",
+            "cas_client",
+            False,
+        ),
+        # "dire" alone is no marker.
+        ("Une cliente de Vienne m'a dit que ses petits réclamaient les blettes.", "model", False),
+    ],
+)
+def test_term_explained_is_no_example_round21_example(tagger, text, cue, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    s = _sent_round20_example(tagger, text)
+    assert _not_an_example(s, (cue, None, 0, 1, ""), _settings_round16_arg(tagger)) is dropped
+
+
+# Round 21 (example). The figures of a sentence are runs of number words or digits; small numbers alone, "cent" and
+# "mille" alone say nothing of one client.
+@pytest.mark.parametrize(
+    "text,figures",
+    [
+        ("Dans les neuf mille euros, d'après mon comptable.", {"neuf mille"}),
+        ("On a deux cent quatre-vingts hectares.", {"deux cent quatre-vingts"}),
+        ("À peu près 280 hectares, et 12 000 euros.", {"280", "12 000"}),
+        ("Trente pour cent, c'est deux mille sept cents euros.", {"trente", "deux mille sept cents"}),
+        ("J'ai trois enfants et deux chiens.", set()),
+        ("Dix pour cent de remise, et un seul rendez-vous.", set()),
+    ],
+)
+def test_figures_round21_example(tagger, text, figures):
+    from pipeline.tagging.context import _figures
+
+    got = _figures(_sent_round20_example(tagger, text), _settings_round16_arg(tagger))
+    assert {" ".join(x.split()) for x in got} == {" ".join(x.lower().split()) for x in figures}
+
+
+# Round 21 (example). A rate applied to a figure the client said earlier ("trente pour cent de neuf mille") works out
+# the client's own numbers: a concrete example even without "vous". The client's quantities in a price, or a
+# figure the client never said, are none.
+@pytest.mark.parametrize(
+    "client,seller,reuses",
+    [
+        (
+            "Dans les neuf mille euros, d'après mon comptable.",
+            "Alors trente pour cent de neuf mille, c'est deux mille sept cents euros par an.",
+            True,
+        ),
+        (
+            "On a deux cent quatre-vingts hectares.",
+            "Sept pour cent sur deux cent quatre-vingts hectares, ça fait "
+            "presque vingt hectares traités deux fois.",
+            True,
+        ),
+        # No rate: the client's quantity in the offer's price.
+        (
+            "On a vingt-cinq postes.",
+            "Pour vingt-cinq postes, dix-sept mille deux cent cinquante euros.",
+            False,
+        ),
+        # A rate, but not on a figure the client said.
+        (
+            "On a deux cent quatre-vingts hectares.",
+            "Trente pour cent de neuf mille, c'est deux mille sept cents euros.",
+            False,
+        ),
+        # Small numbers alone are no client figure.
+        ("J'ai trois enfants.", "Trois pour cent de remise sur trois ans.", False),
+    ],
+)
+def test_reuses_client_figure_round21_example(tagger, client, seller, reuses):
+    from pipeline.tagging.context import _figures, _reuses_client_figure, _State
+
+    cfg = _settings_round16_arg(tagger)
+    st = _State([{"id": "t1", "role": "client"}, {"id": "t2", "role": "candidate"}], cfg)
+    st.client_figures.update(_figures(_sent_round20_example(tagger, client), cfg))
+    assert _reuses_client_figure(st, _sent_round20_example(tagger, seller)) is reuses
+
+
+# Round 21 (example). A credential followed by one case told in the past is a story; "une maman" is another
+# customer for the classifier alone; another customer's before/after ("deux au lieu de douze") is no gift.
+@pytest.mark.parametrize(
+    "text,cue,dropped",
+    [
+        (
+            "J'en ai vendu plusieurs à des élèves de la même filière, et une maman est repassée en juin me dire "
+            "que son fils l'emportait tous les jours.",
+            "model",
+            False,
+        ),
+        # The bare credential stays no example.
+        ("J'en ai vendu plusieurs à des élèves de la même filière.", "model", True),
+        ("On en a vendu des dizaines dans la Sarthe.", "model", True),
+    ],
+)
+def test_credential_then_story_round21_example(tagger, text, cue, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    s = _sent_round20_example(tagger, text)
+    assert _not_an_example(s, (cue, None, 0, 1, ""), _settings_round16_arg(tagger)) is dropped
+
+
+@pytest.mark.parametrize(
+    "text,illustrates",
+    [
+        (
+            "Y a une maman de l'école qui prend le grand panier, ses deux petits mangent les carottes crues.",
+            True,
+        ),
+        ("Le panier est livré chaque mercredi, avec des légumes de saison.", False),
+    ],
+)
+def test_maman_is_another_customer_round21_example(tagger, text, illustrates):
+    from pipeline.tagging.context import _illustrates
+
+    assert _illustrates(_sent_round20_example(tagger, text), _settings_round16_arg(tagger)) is illustrates

@@ -157,6 +157,8 @@ class _State:
         self.strong_reservation = frozenset(settings.get("strong_reservation_markers", ()))
         self.reservation_only = frozenset(settings.get("reservation_only_markers", ()))
         self.client_nouns: set[str] = set()
+        # Round 21 (example): the figures the client said ("neuf mille", "280"), as runs of number words.
+        self.client_figures: set[str] = set()
         self.candidate_nouns: set[str] = set()
         self.client_turns = 0  # client turns already walked
         # Act indices dropped at the end of the walk (kept until then so the walk still reads them): later
@@ -282,6 +284,7 @@ def run_context(
             st.client_turns += 1
             for s in ss:
                 st.client_nouns.update(n for n in s.nouns if n not in generic)
+                st.client_figures.update(_figures(s, settings))
         elif role == "candidate":
             _candidate_turn(st, ti, ss, prev_sents if prev_role == "client" else [], sim, rules, generic)
             if prev_role == "client" and prev_sents:
@@ -2207,15 +2210,24 @@ def _candidate_turn(
                     for x in s.cues["concrete_example"]
                     if x[0] not in client_context or (reached and x[4].lower().startswith(reached))
                 ),
-                c if (s.has_digit and s.second_person) else None,
+                c if (s.has_digit and (s.second_person or _reuses_client_figure(st, s))) else None,
             )
         if c is None and _served_customer(s, cfg):
             c = ("client_suivi", None, s.tok_start, s.tok_end, s.text)
-        if c is not None and any(x[0] == "geste" for x in s.cues.get("concession", [])):
+        # Round 21 (example): another customer's before/after ("sur la première année ils ont eu deux terminaux à
+        # remplacer, deux au lieu de douze") reads as a gift's "au lieu de" but tells a case: the guard
+        # holds for figures, not for a customer story told in the past (settings.yaml example_story_cues;
+        # "le jour où il passera au stylet, je vous fais dix pour cent" stays a gift).
+        story = (
+            c is not None
+            and c[0] in frozenset(cfg.get("example_story_cues", ()))
+            and _third_party_past(s, cfg)
+        )
+        if c is not None and not story and any(x[0] == "geste" for x in s.cues.get("concession", [])):
             c = None  # "je peux vous faire dix pour cent, ça fait six mille": the new price of a gift
         if c is not None and st.share(ti) < float(cfg.get("example_min_share", 0.0)):
             c = None  # the introduction ("technicienne chez Thermia") tells no customer story yet
-        if c is not None and c[0] == "model" and not _illustrates(s, cfg):
+        if c is not None and c[0] == "model" and not (_illustrates(s, cfg) or _reuses_client_figure(st, s)):
             c = None  # a price or a spec sheet alone tells no story and no figure of the client's own
         if c is not None and _not_an_example(s, c, cfg):
             c = None  # the seller's own plan, a quoted price, or "concrètement" with no figure
@@ -3840,6 +3852,61 @@ def _illustrates(s: Sent, cfg: Mapping[str, Any]) -> bool:
     return (number and s.second_person) or _third_party_past(s, cfg)
 
 
+def _figures(s: Sent, cfg: Mapping[str, Any]) -> set[str]:
+    """Round 21 (example). The figures of a sentence: runs of number words or digits ("neuf mille",
+    "deux cent quatre-vingts", "280"; settings.yaml ``example_number_words``, spaCy's part of speech is
+    unsure on spoken numbers), without the small numbers alone that say nothing of one client
+    (``example_client_figure_skip``: "deux", "trois", …)."""
+    numbers = frozenset(str(x) for x in cfg.get("example_number_words", ()))
+    skip = frozenset(str(x) for x in cfg.get("example_client_figure_skip", ()))
+    runs: list[list[str]] = [[]]
+    for w, _lemma, _pos in s.toks:
+        parts = [x for x in w.split("-") if x]
+        if any(ch.isdigit() for ch in w) or (parts and all(x in numbers for x in parts)):
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    return {" ".join(r) for r in runs if r and not (len(r) == 1 and r[0] in skip)}
+
+
+def _reuses_client_figure(st: _State, s: Sent) -> bool:
+    """Round 21 (example). A figure computed on the client's own numbers ("trente pour cent de neuf mille,
+    c'est deux mille sept cents euros par an", "sept pour cent sur 280 hectares, ça fait presque vingt
+    hectares", after the client said "neuf mille euros d'électricité", "280 hectares") is a concrete example
+    even without "vous" (corpus READMEs: "a figure computed on the client's numbers is a concrete_example"):
+    the sentence takes up a figure the client said earlier in the talk and applies a rate to it (settings.yaml
+    ``example_client_figures``; the rate: :func:`_applies_a_rate`; without a rate, the
+    client's quantities mostly come back in a price, "pour vingt-cinq postes, dix-sept mille deux cent
+    cinquante euros", or a payback claim)."""
+    if not st.settings.get("example_client_figures", False) or not st.client_figures:
+        return False
+    if not _applies_a_rate(s, st.settings):
+        return (
+            False  # a price for the client's quantities ("vingt-cinq postes, 17 250 euros") works out nothing
+        )
+    return bool(_figures(s, st.settings) & st.client_figures)
+
+
+def _applies_a_rate(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 21 (example). A percentage in the sentence: "%" or a number then "pour cent" not followed by
+    another number ("trente pour cent de neuf mille"; "pour cent vingt agents" is no rate; settings.yaml
+    ``example_number_words``)."""
+    numbers = frozenset(str(x) for x in cfg.get("example_number_words", ()))
+
+    def is_number(w: str) -> bool:
+        parts = [x for x in w.split("-") if x]
+        return any(ch.isdigit() for ch in w) or (bool(parts) and all(x in numbers for x in parts))
+
+    words = [t[0] for t in s.toks]
+    for k, w in enumerate(words):
+        if w.endswith("%"):
+            return True
+        if w == "pour" and words[k + 1 : k + 2] == ["cent"] and k > 0 and is_number(words[k - 1]):
+            if not (k + 2 < len(words) and is_number(words[k + 2])):
+                return True
+    return False
+
+
 def _third_party_past(s: Sent, cfg: Mapping[str, Any]) -> bool:
     """Round 20 (example). A past event of someone else, told in the passé composé with a third-person
     subject ("un domaine de Meursault qu'on suit a baissé ses passages de vingt-cinq pour cent", "au Clos
@@ -3898,14 +3965,27 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
     - Round 20 (example): a financing ("en crédit-bail sur cinq ans, ça vous fait 270 euros par mois", "avec
       l'éco-prêt, vous étalez les 8 500 euros sur dix ans", ``example_financing_lemmas``): the instalment is
       the offer's price spread out, not an illustration; the savings set against it, in the next sentence
-      ("en face, vous économisez 130 euros par mois"), still can be one."""
+      ("en face, vous économisez 130 euros par mois"), still can be one;
+    - Round 21 (example): a sentence that explains a term ("le COP de 4,5, ça veut dire que pour un euro
+      d'électricité vous récupérez 4,50 € de chaleur", "une douche à l'italienne, c'est-à-dire de plain-pied :
+      Robert n'a plus de marche à enjamber", "concrètement, cela signifie que votre batterie se remplit en six
+      heures") is a ``technical_translation``, even with a figure or the client's own scene (corpus READMEs:
+      "a figure only explaining a term belongs to technical_translation"; settings.yaml
+      ``example_term_explained_phrases``). The turn's next sentence can still be the example."""
     words = [t[0] for t in s.toks]
     if _says(words, cfg.get("example_seller_plan_phrases", ())):
         return True
+    # Round 21 (example): a term explained ("ça veut dire que…") is a technical translation; spaCy splits
+    # "c'est-à-dire" at its hyphens, glued back here.
+    dehyphen = f" {_glued(words).replace(' - ', '-')} "
+    if any(f" {p} " in dehyphen for p in cfg.get("example_term_explained_phrases", ())):
+        return True
     if _says(words, cfg.get("example_opening_hours_phrases", ())):
         return True  # Round 19 (ex2): where and when a shop or relay point opens is practical information
-    if _bare_credential(words, cfg):
-        return True
+    if _bare_credential(words, cfg) and not (
+        cfg.get("example_credential_then_story") and _third_party_past(s, cfg)
+    ):
+        return True  # Round 21 (example): "j'en ai vendu plusieurs…, et une maman est repassée me dire…" tells one
     if cfg.get("example_not_first_person_future", False) and _first_person_future(words):
         return True
     if _says(words, cfg.get("example_quote_words", ())):
