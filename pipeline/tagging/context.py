@@ -992,6 +992,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         for s in ss:
             _drop_refused_kind(s, cfg)
             _add_reservation_phrase_cue(s, cfg)
+            _add_price_elsewhere_cue(s, cfg)
+            _add_conditional_worry_cue(s, cfg)
             c = s.hit("objection")
             convention = _says(s.words, cfg.get("objection_without_model", ()))
             if c is None and convention:
@@ -4237,6 +4239,67 @@ def _add_reservation_phrase_cue(s: Sent, cfg: Mapping[str, Any]) -> None:
             cue = ("formule", str(kind), s.tok_start, s.tok_end, found)
             s.cues.setdefault("objection", []).append(cue)
             return
+
+
+def _add_price_elsewhere_cue(s: Sent, cfg: Mapping[str, Any]) -> None:
+    """Round 21 (objection). A client who sets an amount seen elsewhere against the offer ("en magasin on en
+    a vu une en chêne à mille cinq cents", "votre voisin, il me fait le grand à dix-huit", "ma voisine paie
+    16 euros son panier", "j'ai reçu un devis de Bureaux Concept à cinq cent quatre-vingt-dix") voices a
+    competitor objection even when no cue family of cues.yaml names it. A client's sentence holding one of
+    settings.yaml objection_elsewhere_markers (a place or a person that sells or pays elsewhere) and an
+    amount (a number in figures or in the words of objection_elsewhere_number_words, after "à", or before one
+    of objection_elsewhere_currency) that no unit of
+    objection_elsewhere_not_units follows ("à dix-huit heures", "à dix mètres") gets an objection cue of
+    family ``prix_ailleurs`` (kind competitor), after its own ones; the usual checks apply (the classifier's
+    confirmation, the offer made, the share of the talk reached)."""
+    markers = cfg.get("objection_elsewhere_markers") or ()
+    if not markers or not _says(s.words, markers):
+        return
+    currency = frozenset(str(x) for x in cfg.get("objection_elsewhere_currency", ()))
+    units = frozenset(str(x) for x in cfg.get("objection_elsewhere_not_units", ()))
+    words = frozenset(str(x) for x in cfg.get("objection_elsewhere_number_words", ()))
+    toks = [(t[0], t[2]) for t in s.toks if t[0].strip()]
+
+    def is_num(i: int) -> bool:
+        w, pos = toks[i]
+        parts = w.split("-")
+        return (
+            pos == "NUM"
+            or any(ch.isdigit() for ch in w)
+            or (parts[0] in words and all(x in words or x in ("et", "un", "une") for x in parts))
+        )
+
+    for i in range(len(toks)):
+        if not is_num(i) or (i > 0 and is_num(i - 1)):
+            continue
+        j = i
+        while j + 1 < len(toks) and is_num(j + 1):
+            j += 1
+        after = toks[j + 1][0] if j + 1 < len(toks) else ""
+        if after in units:
+            continue
+        if after in currency or (i > 0 and toks[i - 1][0] == "à"):
+            cue = ("prix_ailleurs", "competitor", s.tok_start, s.tok_end, s.text)
+            s.cues.setdefault("objection", []).append(cue)
+            return
+
+
+def _add_conditional_worry_cue(s: Sent, cfg: Mapping[str, Any]) -> None:
+    """Round 21 (objection). "Et si votre serveur tombe un lundi matin, on fait comment ?", "et si le moteur
+    tombe en panne, le bureau reste coincé en haut, je fais comment, moi ?": a client's sentence that opens on
+    a hypothesis (settings.yaml objection_worry_openers, "si" / "et si", not "s'il") and asks what one does
+    then (objection_worry_asks, "on fait comment", "je fais comment") voices a worry about the offer, an
+    objection, not a plain question (corpus: 11 of 12 such sentences are gold objections, 8 authors). It gets
+    an objection cue of family ``si_comment`` (kind technical, unless its own cues say another kind)."""
+    openers = tuple(str(x) for x in cfg.get("objection_worry_openers", ()) or ())
+    asks = cfg.get("objection_worry_asks") or ()
+    if not openers or not asks:
+        return
+    words = [t[0] for t in s.toks[_stage_direction_end(s) :] if t[2] != "PUNCT" and t[0].strip()]
+    head = _glued(words[:4])
+    if not any(head == o or head.startswith(f"{o} ") for o in openers) or not _says(s.words, asks):
+        return
+    s.cues.setdefault("objection", []).append(("si_comment", "technical", s.tok_start, s.tok_end, s.text))
 
 
 def _drop_refused_kind(s: Sent, cfg: Mapping[str, Any]) -> None:
