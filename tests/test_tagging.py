@@ -6369,3 +6369,63 @@ def test_conditional_worry_cue_round21_objection(tagger, text, found):
     _add_conditional_worry_cue(s, _settings_round16_arg(tagger))
     got = [c[0] for c in s.cues.get("objection", [])]
     assert ("si_comment" in got) is found, got
+
+
+# --------------------------------------------------------------------------- round 21 (objresp)
+
+_PROBED_PRICE_ROUND21_OBJRESP = [
+    C("Bonjour Monsieur Caron. Le four quatre étages, posé, c'est trente-deux mille euros hors taxes."),
+    K("Trente-deux mille euros, je ne les ai pas. J'ai encore le crédit du fonds de commerce sur le dos."),
+    C("C'est de sortir tout d'un coup qui vous bloque, ou même une mensualité, ce serait trop lourd ?"),
+]
+
+
+@pytest.mark.parametrize(
+    "answer,answered",
+    [
+        # The client answers the probe: relief about one form of payment, and the reservation said again;
+        # the seller's next turn answers the objection.
+        (
+            "C'est de sortir ça d'un coup. Par mois, si c'est raisonnable, je peux regarder. Le samedi "
+            "rapporte bien quand on a de quoi vendre, c'est le four qui me freine.",
+            True,
+        ),
+        # A short turn of relief alone settles the doubt: the seller's next turn answers nothing.
+        ("Ah ben ça, c'est parfait, ça m'arrange.", False),
+    ],
+)
+def test_relief_in_probe_answer_keeps_objection_open_round21_objresp(tagger, answer, answered):
+    turns = _PROBED_PRICE_ROUND21_OBJRESP + [
+        K(answer),
+        C(
+            "Alors on l'étale. Avec notre partenaire, sur cinq ans, on est dans les cinq cent quatre-vingt-dix "
+            "euros par mois, et le four se paie avec vos fournées du samedi."
+        ),
+    ]
+    got = labels_in(_tags(tagger, turns), "u5")
+    assert ("objection_response" in got) is answered, got
+
+
+@pytest.mark.parametrize(
+    "probe_label,gift,n_words,kept",
+    [
+        ("objection_probe", False, 20, True),
+        ("objection_probe", False, 8, False),  # short relief: settled
+        ("objection_reformulation", False, 20, False),  # no probe answered
+        ("objection_probe", True, 20, False),  # a gift came first: it answered
+    ],
+)
+def test_answers_probe_unanswered_round21_objresp(tagger, probe_label, gift, n_words, kept):
+    import types
+
+    from pipeline.tagging.context import _answers_probe_unanswered, _Objection
+
+    acts = [_act_round20c_objection("objection", 1), _act_round20c_objection(probe_label, 2, links=[0])]
+    if gift:
+        acts.append(_act_round20c_objection("concession", 2))
+    st = types.SimpleNamespace(acts=acts)
+    obj = _Objection(act=0, turn=1, sent=None, probed=True)
+    ss = [types.SimpleNamespace(n_words=n_words, turn=3)]
+    prev = [types.SimpleNamespace(turn=2)]
+    cfg = dict(_settings_round16_arg(tagger))
+    assert _answers_probe_unanswered(st, obj, ss, prev, cfg) is kept
