@@ -6429,3 +6429,36 @@ def test_answers_probe_unanswered_round21_objresp(tagger, probe_label, gift, n_w
     prev = [types.SimpleNamespace(turn=2)]
     cfg = dict(_settings_round16_arg(tagger))
     assert _answers_probe_unanswered(st, obj, ss, prev, cfg) is kept
+
+
+# --------------------------------------------------------------------------- Round 21 (need)
+
+
+@pytest.mark.parametrize(
+    "text,wish",
+    [
+        # The client says outright, in the first person, what they want or require.
+        ("Je veux que ce soit fait en une fois.", True),
+        ("Il faut que je puisse arrêter quand on n'est pas là.", True),
+        ("Ce que je voudrais surtout, c'est une machine qui démarre quand je tire dessus.", True),
+        ("Il me faut un retour en moins de quatre campagnes.", True),
+        ("Et je veux une facture claire, hein, pas une ligne frais divers.", True),
+        # Accepting, deferring, thinking it over: no need.
+        ("Oui, je veux bien qu'on essaie le mois prochain.", False),
+        ("Il faut que j'en parle avec ma femme, je voudrais réfléchir.", False),
+        ("Je veux pas m'engager sur trois ans.", False),
+        ("Il faut que ça passe au conseil, je voudrais en parler à mon associé.", False),
+        # So late, a refusal says a reservation or a worry; a need said again or the offer approved: no need.
+        ("Et je ne veux pas les perdre, ce sont mes meilleurs agents.", False),
+        ("Je vous l'ai dit, je veux que ce soit discret.", False),
+        ("Des engagements mesurables, c'est exactement ce qu'il me faut.", False),
+        # A question, or no wish phrase at all.
+        ("Et il faut que ça tienne combien de temps ?", False),
+        ("On a deux tracteurs, un John Deere et un Fendt.", False),
+    ],
+)
+def test_late_wish_phrase_round21_need(tagger, text, wish):
+    from pipeline.tagging.context import _states_a_wish
+
+    s = _sent_round17_arg(tagger, text)
+    assert _states_a_wish(s, _settings_round16_arg(tagger)) is wish

@@ -634,6 +634,36 @@ def _late_discovery(st: _State, ti: int, cfg: Mapping[str, Any]) -> bool:
     return st.phased and st.agreement_turn is None and float(cfg.get("need_max_share", 1.0)) < share <= late
 
 
+def _late_wish(st: _State, ti: int, ss: Sequence[Sent], cfg: Mapping[str, Any]) -> Sent | None:
+    """Round 21 (need). Past the discovery, before any agreement (up to ``need_wish_max_share``), the client
+    who states outright in the first person what they want or require ("je veux que ce soit fait en une fois",
+    "il faut que je puisse arrêter quand on n'est pas là", "ce que je voudrais surtout, c'est une machine qui
+    démarre") voices a need, even while reacting to the offer: a phrase of ``need_wish_phrases`` (not one of
+    ``need_wish_not``: deferring, thinking it over, "je veux bien", a need said again "je vous l'ai dit", the
+    offer approved "c'est exactement ce qu'il me faut"), no question, a classifier at least ``need_wish_min_p``.
+    Refusals ("je ne veux pas les perdre") are left out: so late they mostly voice a worry or a reservation.
+    One per turn, the likeliest sentence; the turn has no need yet and voices no objection."""
+    top = float(cfg.get("need_wish_max_share", 0.0) or 0.0)
+    phrases = cfg.get("need_wish_phrases", ())
+    if not phrases or not st.phased or st.agreement_turn is not None:
+        return None
+    if not float(cfg.get("need_max_share", 1.0)) < st.share(ti) <= top:
+        return None
+    floor = float(cfg.get("need_wish_min_p", 1.1))
+    found = [s for s in ss if s.probs.get("need", 0.0) >= floor and _states_a_wish(s, cfg)]
+    return max(found, key=lambda x: x.probs.get("need", 0.0), default=None)
+
+
+def _states_a_wish(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 21 (need). The client's sentence says outright what they want (``need_wish_phrases``: "je veux
+    que", "il faut que je puisse", "ce que je voudrais"), is no question and holds none of ``need_wish_not``
+    ("je veux bien", "il faut que j'en parle", "réfléchir")."""
+    if s.n_words < 4 or "?" in s.text or "need" in s.negatives:
+        return False
+    words = [t[0] for t in s.toks if t[0].strip()]
+    return _says(words, cfg.get("need_wish_phrases", ())) and not _says(words, cfg.get("need_wish_not", ()))
+
+
 def _late_need(ss: Sequence[Sent], cfg: Mapping[str, Any]) -> tuple[Sent, tuple[Any, ...]] | None:
     """Round 19 (need). In the late band of the discovery (``_late_discovery``), a need is an explicit need
     phrase (a need cue of cues.yaml, not the classifier alone) in a sentence the classifier is very sure of
@@ -1152,6 +1182,10 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         late = _late_need(ss, cfg)
         if late is not None:
             st.needs.append((_add(st, "need", late[0], late[1][0], 0.6), late[0]))
+    if not objecting and not discovery and not _has_label(st, ti, "need"):
+        wish = _late_wish(st, ti, ss, cfg)
+        if wish is not None:
+            st.needs.append((_add(st, "need", wish, "souhait_tardif", 0.55), wish))
     # A turn that voices an objection ("et le chantier, ça dure combien ? la dernière fois…") is a
     # reservation, not an intent to buy.
     reserving = cfg.get("buying_signal_not_in_objection_turn", False) and (
