@@ -6462,3 +6462,83 @@ def test_late_wish_phrase_round21_need(tagger, text, wish):
 
     s = _sent_round17_arg(tagger, text)
     assert _states_a_wish(s, _settings_round16_arg(tagger)) is wish
+
+
+# --------------------------------------------------------------------------- Round 21 (says)
+
+
+@pytest.mark.parametrize(
+    "text,phrase,found",
+    [
+        # A phrase that ends on an elided word runs on into the next word of the glued text.
+        ("je n'ai qu'une heure, hein", "je n'ai qu'", True),
+        ("je passe parce qu'il pleut", "parce qu'", True),
+        ("je vous la garde jusqu'à samedi", "jusqu'", True),
+        ("lorsqu'on arrive le matin", "lorsqu'", True),
+        ("j'ai trois tracteurs", "j'", True),
+        ("et pour l'eau chaude", "pour l'", True),
+        ("je voudrais qu'elle démarre", "je voudrais qu'", True),
+        # Words kept apart (not glued) still match.
+        ("je n'ai qu' une heure", "je n'ai qu'", True),
+        # Whole words otherwise: no match inside a word, on either side.
+        ("jusqu'à samedi", "qu'", False),
+        ("je veux quelque chose", "je veux que", False),
+        ("ils veulent", "il", False),
+        ("un contrat", "un con", False),
+        ("pour la ligne", "pour l'", False),
+        ("vous trouvez", "vous trouvez qu'", False),
+        ("je veux que ce soit fait", "je veux que", True),
+    ],
+)
+def test_has_phrase_elided_ending_round21_says(text, phrase, found):
+    from pipeline.tagging.context import _has_phrase
+
+    assert _has_phrase(f" {text} ", phrase) is found
+
+
+@pytest.mark.parametrize(
+    "text,phrase,at",
+    [
+        (" et pour l'eau ", "pour l'", 3),
+        (" pour l'eau ", "pour l'", 0),
+        (" pour la ligne ", "pour l'", -1),
+        (" on a vendu un ", "vendu un", 5),
+        (" on a vendu une ", "vendu un", -1),
+    ],
+)
+def test_find_phrase_round21_says(text, phrase, at):
+    from pipeline.tagging.context import _find_phrase
+
+    assert _find_phrase(text, phrase) == at
+
+
+@pytest.mark.parametrize(
+    "words,phrases,said",
+    [
+        (["je", "n'", "ai", "qu'", "une", "heure"], ["je n'ai qu'"], True),
+        (["parce", "qu'", "il", "pleut"], ["parce qu'"], True),
+        (["d'", "accord"], ["d'accord"], True),
+        (["je", "n'", "ai", "que", "ça"], ["je n'ai qu'"], False),
+        (["lorsque", "je", "pars"], ["lorsqu'"], False),
+    ],
+)
+def test_says_elided_ending_round21_says(words, phrases, said):
+    from pipeline.tagging.context import _says
+
+    assert _says(words, phrases) is said
+
+
+@pytest.mark.parametrize(
+    "text,wish",
+    [
+        # need_wish_phrases "je veux qu'", "je voudrais qu'": dead before the fix (glued "qu'elle").
+        ("Je voudrais qu'elle démarre du premier coup, le matin.", True),
+        ("Je veux qu'on me rappelle dans la journée, pas la semaine d'après.", True),
+        ("Je voudrais bien qu'on en reparle, mais pas maintenant.", False),
+    ],
+)
+def test_wish_elided_round21_says(tagger, text, wish):
+    from pipeline.tagging.context import _states_a_wish
+
+    s = _sent_round17_arg(tagger, text)
+    assert _states_a_wish(s, _settings_round16_arg(tagger)) is wish

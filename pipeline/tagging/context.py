@@ -1069,7 +1069,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 answering
                 and new_markers
                 and c[0] not in own_act
-                and not any(f" {m} " in f" {' '.join(s.words)} " for m in new_markers)
+                and not any(_has_phrase(f" {' '.join(s.words)} ", m) for m in new_markers)
             ):
                 continue  # the answer to the probe elaborates the same reservation
             if answering_probe and not (
@@ -2313,7 +2313,7 @@ def _candidate_turn(
         # The classifier alone also likes spec lists ("un écran de cinq pouces, 600 nits, …"): without a
         # cue it takes a word that links the term to what it does (":", "donc", "c'est", "qui").
         links = cfg.get("translation_model_link_words", ())
-        if c[0] == "model" and links and not any(f" {w} " in f" {s.text} " for w in links):
+        if c[0] == "model" and links and not any(_has_phrase(f" {s.text} ", w) for w in links):
             continue
         _add(st, "technical_translation", s, c[0], 0.55)
         st.offer_made = True
@@ -3284,8 +3284,8 @@ def _says_a_want(s: Sent, cfg: Mapping[str, Any]) -> bool:
     ("vous voulez dire qu'…" only introduces a restatement)."""
     text = f" {_glued([t[0] for t in s.toks if t[0].strip()])} "
     for n in cfg.get("restated_need_phrases_not", ()):
-        text = text.replace(f" {n} ", " ")
-    return any(f" {p} " in text for p in cfg.get("restated_need_phrases", ()))
+        text = text.replace(f" {n}" if str(n).endswith("'") else f" {n} ", " ")
+    return any(_has_phrase(text, p) for p in cfg.get("restated_need_phrases", ()))
 
 
 def _restated_need_not_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
@@ -3335,7 +3335,7 @@ def _opens_rebuttal(s: Sent, cfg: Mapping[str, Any]) -> bool:
         return False
     if any(head == o or head.startswith(o + " ") for o in openers):
         return True
-    return any(f" {p} " in f" {text.replace(',', '')} " for p in phrases)
+    return any(_has_phrase(f" {text.replace(',', '')} ", p) for p in phrases)
 
 
 def _restates_reservation(
@@ -3584,14 +3584,14 @@ def _restarts_after_apology(s: Sent, ss: Sequence[Sent], cfg: Mapping[str, Any])
         return " " + " ".join(re.sub(r"[^\w'’-]+", " ", t.lower()).split()) + " "
 
     text = plain(s.text)
-    found = [i for i in (text.find(f" {p} ") for p in restarts) if i >= 0]
+    found = [i for i in (_find_phrase(text, p) for p in restarts) if i >= 0]
     if not found:
         return False
     head = text[: min(found)]
     if head.endswith(" si"):
         return False  # "si je reprends : …", "donc si on reprend votre chiffre": a summary
     before = "".join(plain(x.text) for x in ss if x.index < s.index) + head + " "
-    return any(f" {a} " in before for a in apologies)
+    return any(_has_phrase(before, a) for a in apologies)
 
 
 def _restates(s: Sent, prev_client: Sequence[Sent], sim: _Similarity, cfg: Mapping[str, Any]) -> bool:
@@ -3731,7 +3731,7 @@ def _holds_the_goods(s: Sent, cfg: Mapping[str, Any]) -> bool:
     required)."""
     phrases = tuple(str(x) for x in cfg.get("next_step_hold_phrases", ()) or ())
     text = f" {s.text} "
-    return any(f" {p} " in text or f" {p}," in text for p in phrases)
+    return any(_has_phrase(text, p) or f" {p}," in text for p in phrases)
 
 
 def _late_recap(st: _State, s: Sent, cfg: Mapping[str, Any]) -> bool:
@@ -3749,7 +3749,7 @@ def _late_recap(st: _State, s: Sent, cfg: Mapping[str, Any]) -> bool:
     if st.share(s.turn) < float(cfg.get("summary_late_min_share", 1.1)):
         return False
     text = f" {s.text} "
-    return any(f" {m} " in text or f" {m}:" in text for m in markers)
+    return any(_has_phrase(text, m) or f" {m}:" in text for m in markers)
 
 
 def _key_points(s: Sent) -> bool:
@@ -3836,7 +3836,7 @@ def _opens_on_topic(s: Sent, openers: Any, skip_words: Any = ()) -> bool:
         words = words[1:]
     head = f" {_glued(words[:6])} "
     # An elided opener ("pour l'") is joined to its noun ("pour l'eau").
-    return any(head.startswith(f" {o}" if o.endswith("'") else f" {o} ") for o in openers)
+    return any(_find_phrase(head, o) == 0 for o in openers)
 
 
 def _before_discovery(st: _State, ti: int) -> bool:
@@ -4042,7 +4042,7 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
     # Round 21 (example): a term explained ("ça veut dire que…") is a technical translation; spaCy splits
     # "c'est-à-dire" at its hyphens, glued back here.
     dehyphen = f" {_glued(words).replace(' - ', '-')} "
-    if any(f" {p} " in dehyphen for p in cfg.get("example_term_explained_phrases", ())):
+    if any(_has_phrase(dehyphen, p) for p in cfg.get("example_term_explained_phrases", ())):
         return True
     if _says(words, cfg.get("example_opening_hours_phrases", ())):
         return True  # Round 19 (ex2): where and when a shop or relay point opens is practical information
@@ -4081,7 +4081,7 @@ def _served_customer(s: Sent, cfg: Mapping[str, Any]) -> bool:
         return False
     words = [t[0] for t in s.toks]
     text = f" {_glued(words)} "
-    found = [text.find(f" {p} ") for p in phrases]
+    found = [_find_phrase(text, p) for p in phrases]
     k = min((x for x in found if x >= 0), default=-1)
     if k < 0:
         return False
@@ -4105,8 +4105,8 @@ def _bare_credential(words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
     counts = frozenset(str(x) for x in cfg.get("example_credential_count_nouns", ()))
     text = f" {_glued(words)} "
     for p in phrases:
-        k = text.find(f" {p} ")
-        after = text[k + len(p) + 2 :].split()[:2] if k >= 0 else []
+        k = _find_phrase(text, p)
+        after = text[k + len(str(p)) + 1 :].split()[:2] if k >= 0 else []
         if k >= 0 and (after[:1] not in (["un"], ["une"]) or (after[1:2] and after[1] in counts)):
             return True
     return False
@@ -4296,7 +4296,7 @@ def _add_reservation_phrase_cue(s: Sent, cfg: Mapping[str, Any]) -> None:
     table = cfg.get("objection_phrase_cues") or {}
     text = f" {_glued(s.words)} " if table else ""  # as _says reads it, glued once for every phrase
     for kind, phrases in table.items():
-        found = next((str(p) for p in phrases if f" {p} " in text), None)
+        found = next((str(p) for p in phrases if _has_phrase(text, p)), None)
         if found is not None:
             cue = ("formule", str(kind), s.tok_start, s.tok_end, found)
             s.cues.setdefault("objection", []).append(cue)
@@ -4402,7 +4402,7 @@ def _limits_meeting_time(s: Sent, cfg: Mapping[str, Any]) -> bool:
     text = f" {_glued(s.words)} "
 
     def says(phrases: Any) -> bool:  # an elided last word ("qu'") runs on into the next one
-        return any(f" {p}{'' if str(p).endswith(chr(39)) else ' '}" in text for p in phrases)
+        return any(_has_phrase(text, p) for p in phrases)
 
     if says(cfg.get("need_meeting_time_not", ())):
         return False
@@ -4425,7 +4425,12 @@ def _thought_restatement(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, None, in
         str(x).replace("'", "' ").strip() for x in cfg.get("objection_thought_restatement_phrases", ())
     ]
     text = f" {' '.join(s.words)} "  # elided words stay apart: "vous vous dites qu' une …"
-    if not phrases or s.role != "candidate" or s.form == "open" or not any(f" {p} " in text for p in phrases):
+    if (
+        not phrases
+        or s.role != "candidate"
+        or s.form == "open"
+        or not any(_has_phrase(text, p) for p in phrases)
+    ):
         return None
     return ("vous_vous_dites", None, s.tok_start, s.tok_start, "")
 
@@ -4456,7 +4461,22 @@ def _says(words: Sequence[str], phrases: Any) -> bool:
     """One of ``phrases`` stands, as whole words, in ``words`` (elided words joined back: "d' accord" ->
     "d'accord")."""
     text = f" {_glued(words)} "
-    return any(f" {p} " in text for p in phrases)
+    return any(_has_phrase(text, p) for p in phrases)
+
+
+def _find_phrase(text: str, phrase: Any) -> int:
+    """Round 21 (says). Where ``phrase`` starts, as whole words, in ``text`` (words padded with spaces, as
+    f" {_glued(words)} " or f" {s.text} " give it): the index of the space before it, -1 if absent. A phrase
+    that ends on an elided word ("je n'ai qu'", "parce qu'", "jusqu'", "j'") runs on into the next word in
+    glued text ("je n'ai qu'une heure"): it needs the space before it only. Before, every matcher tested
+    f" {p} " and such phrases could never match."""
+    p = str(phrase)
+    return text.find(f" {p}" if p.endswith("'") else f" {p} ")
+
+
+def _has_phrase(text: str, phrase: Any) -> bool:
+    """Round 21 (says). ``phrase`` stands as whole words in ``text`` (``_find_phrase``)."""
+    return _find_phrase(text, phrase) >= 0
 
 
 def _glued(words: Sequence[str]) -> str:
