@@ -6550,3 +6550,104 @@ def test_wish_elided_round21_says(tagger, text, wish):
 
     s = _sent_round17_arg(tagger, text)
     assert _states_a_wish(s, _settings_round16_arg(tagger)) is wish
+
+
+# --------------------------------------------------------------------------- Round 21 (transl)
+
+
+def _marker_cue_round21_transl(s):
+    """The "c'est-à-dire" cue of ``s`` as the context step reads it: (id, None, first token, end token, text)."""
+    toks = [t for t, _l, _p in s.toks]
+    i = next(k for k, t in enumerate(toks) if t.startswith("c'"))
+    j = next(k for k in range(i, len(toks)) if toks[k].endswith("dire"))
+    return ("explication", None, i, j + 1, "c'est-à-dire")
+
+
+@pytest.mark.parametrize(
+    "text,explained",
+    [
+        # The renamed term reaches the client: a second person or a colon that opens the effect.
+        (
+            "Tout est certifié AB, c'est-à-dire aucun pesticide de synthèse, vos enfants peuvent croquer une carotte.",
+            True,
+        ),
+        (
+            "On est certifiés RGE, c'est-à-dire audités par l'État : sans ça, vous n'auriez droit à aucune aide.",
+            True,
+        ),
+        (
+            "On pose une douche à l'italienne, c'est-à-dire de plain-pied : Robert n'a plus aucune marche à enjamber.",
+            True,
+        ),
+        (
+            "Le bois est séché à dix pour cent, c'est-à-dire le taux d'une maison chauffée, il ne bougera plus chez vous.",
+            True,
+        ),
+        # A synonym or a category in a list of specifications: the verbs that follow belong to other specs.
+        (
+            "C'est un RIC, c'est-à-dire un contour à écouteur déporté, avec une puce seize canaux, et il filtre le bruit.",
+            False,
+        ),
+        (
+            "Elle a un moteur brushless, c'est-à-dire sans balais, une batterie de quarante volts, et elle pèse vingt-deux kilos.",
+            False,
+        ),
+        (
+            "Nous sommes certifiés ISO 14001, c'est-à-dire certifiés pour l'environnement, et nous employons trois cents agents.",
+            False,
+        ),
+        (
+            "Et le RTK, c'est-à-dire la correction RTK, c'est vraiment ce qui fait la précision du système.",
+            False,
+        ),
+        (
+            "Les nôtres, ce sont des RIC, c'est-à-dire des écouteurs déportés, donc pas de souci de ce côté-là.",
+            False,
+        ),
+    ],
+)
+def test_renamed_term_needs_the_client_round21_transl(tagger, text, explained):
+    from pipeline.tagging.context import _explains
+
+    s = _sent_round17_arg(tagger, text)
+    assert _explains(s, _marker_cue_round21_transl(s), _settings_round16_arg(tagger)) is explained
+
+
+@pytest.mark.parametrize(
+    "text,plan",
+    [
+        # The seller's own action before the colon opens his plan or his argument.
+        ("On crée la boutique à votre image : on vient faire les photos ici, dans l'atelier.", True),
+        ("Dans trois mois, je vous envoie le relevé de consommation : vous aurez vos chiffres.", True),
+        ("Bon, dans ce cas on garde l'appel : l'outil vous classe les agents disponibles.", True),
+        # A term of the scenario named before the colon: its effect follows.
+        (
+            "Pour la paie, on a une API vers votre logiciel de paie : les heures partent directement dedans.",
+            False,
+        ),
+        ("Et nous sommes installateurs qualifiés IRVE : votre assurance vous couvre.", False),
+        # No seller subject before the colon: the rule does not decide.
+        ("Le panier est modulable : vous retirez le légume que vous ne voulez pas.", False),
+        ("Il a un sécheur frigorifique intégré : l'air arrive sec dans vos pistolets.", False),
+    ],
+)
+def test_colon_after_the_sellers_action_round21_transl(tagger, text, plan):
+    import types
+
+    from pipeline.tagging.context import _colon_opens_a_plan, scenario_terms
+
+    s = _sent_round17_arg(tagger, text)
+    toks = [t for t, _l, _p in s.toks]
+    colon = toks.index(":")
+    terms = scenario_terms([(("API",), "les heures partent en paie"), (("IRVE",), "l'assurance vous couvre")])
+    st = types.SimpleNamespace(settings=_settings_round16_arg(tagger), terms=terms)
+    assert _colon_opens_a_plan(st, s, ("deux_points", None, colon, colon + 2, ": vous")) is plan
+    # Without a scenario (no terms known) the colon keeps its reading.
+    assert (
+        _colon_opens_a_plan(
+            types.SimpleNamespace(settings=st.settings, terms=()),
+            s,
+            ("deux_points", None, colon, colon + 2, ":"),
+        )
+        is False
+    )

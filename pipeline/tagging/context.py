@@ -2310,6 +2310,8 @@ def _candidate_turn(
             continue
         if c[0] != "model" and not _explains(s, c, cfg):
             continue
+        if c[0] == "deux_points" and _colon_opens_a_plan(st, s, c):
+            continue
         # The classifier alone also likes spec lists ("un écran de cinq pouces, 600 nits, …"): without a
         # cue it takes a word that links the term to what it does (":", "donc", "c'est", "qui").
         links = cfg.get("translation_model_link_words", ())
@@ -3629,9 +3631,41 @@ def _explains(s: Sent, c: tuple[str, str | None, int, int, str], cfg: Mapping[st
     apposition = frozenset(cfg.get("translation_apposition_markers", ()))
     if c[4] in apposition and not any(pos in ("VERB", "AUX") for _t, _l, pos in after):
         return False
+    # Round 21 (transl). "C'est-à-dire" + a noun phrase renames the term (a synonym, a category, the term
+    # again: "un RIC, c'est-à-dire un contour à écouteur déporté, avec une puce seize canaux…"); the verbs
+    # that follow in a spec list do not make it an explanation. It counts when what follows reaches the
+    # client: a second person ("… aucun pesticide, vos enfants peuvent…") or a colon that opens the effect
+    # ("… de plain-pied : Robert n'a plus de marche"). settings.yaml translation_apposition_client_markers.
+    renaming = frozenset(cfg.get("translation_apposition_client_markers", ()))
+    clause = bool(after) and after[0][0].lower() in ("que", "qu'")  # "c'est-à-dire qu'il résiste…" explains
+    if (
+        c[4].lower() in renaming
+        and not clause
+        and not any(t.lower() in _SECOND_PERSON or t == ":" for t, _l, _p in after)
+    ):
+        return False
     if c[0] in frozenset(cfg.get("translation_needs_client", ())):
         return any(t in _SECOND_PERSON for t, _l, _p in after)
     return True
+
+
+def _colon_opens_a_plan(st: _State, s: Sent, c: tuple[str, str | None, int, int, str]) -> bool:
+    """Round 21 (transl). Before the colon, the seller says what he does ("on crée la boutique à votre image : …",
+    "dans trois mois, je vous envoie le relevé : …", "on garde l'appel pour ceux qui ne lisent pas : …"): the
+    colon opens his plan or his argument, not what a term changes for the client. It stays a translation when
+    the words before the colon name one of the scenario's technical terms ("on a une API vers votre logiciel de
+    paie : …", "nous sommes installateurs qualifiés IRVE : …"). Only with a scenario (its terms known);
+    settings.yaml translation_colon_seller_subjects."""
+    subjects = frozenset(st.settings.get("translation_colon_seller_subjects", ()))
+    if not st.terms or not subjects:
+        return False
+    cut = max(0, c[2] - s.tok_start)
+    left = s.toks[:cut]
+    if not any(t.lower() in subjects for t, _l, _p in left):
+        return False
+    n_colons = sum(1 for t, _l, _p in left if t == ":")
+    text = fold(":".join(s.text.split(":")[: n_colons + 1]))
+    return not any(p.search(text) for term in st.terms for p in term.patterns)
 
 
 def _scenario_translation(
