@@ -6331,54 +6331,114 @@ def test_maman_is_another_customer_round21_example(tagger, text, illustrates):
 
 
 @pytest.mark.parametrize(
-    "text,found",
+    "adder,pattern,text,found",
     [
         # An amount seen elsewhere, set against the offer: a competitor objection cue.
-        ("En magasin on en a vu une en chêne à mille cinq cents.", True),
-        ("Et votre voisin, là, il me fait le grand à dix-huit.", True),
-        ("Mais ma voisine, elle est dans une AMAP, et elle paie 16 euros son panier.", True),
-        ("Avant de dire oui, j'ai reçu un devis de Bureaux Concept, même gamme, à 590 euros le poste.", True),
-        ("Et la thermique, là, à côté, elle est à cent cinquante euros de moins.", True),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "En magasin on en a vu une en chêne à mille cinq cents.",
+            True,
+        ),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Et votre voisin, là, il me fait le grand à dix-huit.",
+            True,
+        ),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Mais ma voisine, elle est dans une AMAP, et elle paie 16 euros son panier.",
+            True,
+        ),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Avant de dire oui, j'ai reçu un devis de Bureaux Concept, même gamme, à 590 euros le poste.",
+            True,
+        ),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Et la thermique, là, à côté, elle est à cent cinquante euros de moins.",
+            True,
+        ),
         # A time, a distance, or no amount at all: no cue.
-        ("Le supermarché, c'est à côté, à dix-huit heures je passe devant.", False),
-        ("La maison d'à côté est à dix mètres du potager.", False),
-        ("Je lis des trucs sur internet, ça me fait peur, honnêtement.", False),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Le supermarché, c'est à côté, à dix-huit heures je passe devant.",
+            False,
+        ),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "La maison d'à côté est à dix mètres du potager.",
+            False,
+        ),
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Je lis des trucs sur internet, ça me fait peur, honnêtement.",
+            False,
+        ),
         # An amount without a place or a person elsewhere: no cue.
-        ("Trois mille quatre cents euros pour une table.", False),
-    ],
-)
-def test_price_elsewhere_cue_round21_objection(tagger, text, found):
-    from pipeline.tagging.context import _add_price_elsewhere_cue
-
-    s = _sent_round17_arg(tagger, text)
-    s.cues.clear()
-    _add_price_elsewhere_cue(s, _settings_round16_arg(tagger))
-    got = [c[0] for c in s.cues.get("objection", [])]
-    assert ("prix_ailleurs" in got) is found, got
-
-
-@pytest.mark.parametrize(
-    "text,found",
-    [
+        (
+            "_add_price_elsewhere_cue",
+            "prix_ailleurs",
+            "Trois mille quatre cents euros pour une table.",
+            False,
+        ),
         # A hypothesis followed by "what do we do then?": a worry about the offer.
-        ("Et si votre serveur tombe un lundi matin, on fait comment ?", True),
-        ("Et si le moteur tombe en panne, le bureau reste coincé en haut, je fais comment, moi ?", True),
-        ("Si ça tombe en panne en pleine tournée, je fais comment ?", True),
+        (
+            "_add_conditional_worry_cue",
+            "si_comment",
+            "Et si votre serveur tombe un lundi matin, on fait comment ?",
+            True,
+        ),
+        (
+            "_add_conditional_worry_cue",
+            "si_comment",
+            "Et si le moteur tombe en panne, le bureau reste coincé en haut, je fais comment, moi ?",
+            True,
+        ),
+        (
+            "_add_conditional_worry_cue",
+            "si_comment",
+            "Si ça tombe en panne en pleine tournée, je fais comment ?",
+            True,
+        ),
         # "s'il …", "je fais quoi", or no hypothesis opening the sentence: not this rule.
-        ("Et s'il n'arrive pas à installer ses logiciels, je fais comment ?", False),
-        ("Si j'ai une carte qui me dit qu'une zone est en retard, je fais quoi, concrètement ?", False),
-        ("Concrètement, le jour où il y a du vin, je fais comment ?", False),
-        ("Et si on commençait lundi ?", False),
+        (
+            "_add_conditional_worry_cue",
+            "si_comment",
+            "Et s'il n'arrive pas à installer ses logiciels, je fais comment ?",
+            False,
+        ),
+        (
+            "_add_conditional_worry_cue",
+            "si_comment",
+            "Si j'ai une carte qui me dit qu'une zone est en retard, je fais quoi, concrètement ?",
+            False,
+        ),
+        (
+            "_add_conditional_worry_cue",
+            "si_comment",
+            "Concrètement, le jour où il y a du vin, je fais comment ?",
+            False,
+        ),
+        ("_add_conditional_worry_cue", "si_comment", "Et si on commençait lundi ?", False),
     ],
 )
-def test_conditional_worry_cue_round21_objection(tagger, text, found):
-    from pipeline.tagging.context import _add_conditional_worry_cue
+def test_objection_cues_round21_objection(tagger, adder, pattern, text, found):
+    from pipeline.tagging import context
 
     s = _sent_round17_arg(tagger, text)
     s.cues.clear()
-    _add_conditional_worry_cue(s, _settings_round16_arg(tagger))
+    getattr(context, adder)(s, _settings_round16_arg(tagger))
     got = [c[0] for c in s.cues.get("objection", [])]
-    assert ("si_comment" in got) is found, got
+    assert (pattern in got) is found, got
 
 
 # --------------------------------------------------------------------------- round 21 (objresp)

@@ -1374,16 +1374,28 @@ def _extra_comfort(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, str | None, in
     questions", "ça, c'est sérieux"). The classifier must still give the sentence ``comfort_extra_min_p``; a
     sentence with a negative comfort cue ("c'est gentil, mais …") is left alone, one with a discomfort cue is
     dropped by the caller."""
-    groups = cfg.get("comfort_extra_phrases") or {}
-    if not groups or "comfort_signal" in s.negatives:
+    hit = _extra_phrase_id(s, cfg, "comfort_signal", "comfort_extra")
+    return None if hit is None else (hit, None, s.tok_start, s.tok_end, s.text)
+
+
+def _extra_phrase_id(s: Sent, cfg: Mapping[str, Any], label: str, key: str) -> str | None:
+    """The pattern id of the first group of settings ``{key}_phrases`` (pattern id -> phrases) whose phrase
+    stands, as whole words, in the folded sentence, when ``label`` is not ruled out for the sentence and the
+    classifier gives it at least ``{key}_min_p``; None otherwise (shared by the comfort and unease extras)."""
+    groups = cfg.get(f"{key}_phrases") or {}
+    if not groups or label in s.negatives:
         return None
-    if s.probs.get("comfort_signal", 1.0) < float(cfg.get("comfort_extra_min_p", 0.0)):
+    if s.probs.get(label, 1.0) < float(cfg.get(f"{key}_min_p", 0.0)):
         return None
     text = fold(s.text)
-    for pid, phrases in groups.items():
-        if any(term_pattern(str(ph)).search(text) for ph in phrases):
-            return (str(pid), None, s.tok_start, s.tok_end, s.text)
-    return None
+    return next(
+        (
+            str(pid)
+            for pid, phrases in groups.items()
+            if any(term_pattern(str(ph)).search(text) for ph in phrases)
+        ),
+        None,
+    )
 
 
 def _extra_discomfort(
@@ -1399,20 +1411,7 @@ def _extra_discomfort(
     the sentence ``discomfort_extra_min_p``; with the patterns of ``discomfort_extra_warm_patterns``, a turn
     that thanks or greets (``discomfort_extra_not_in_turn``: "merci pour l'appel, jeune homme") is at ease (a
     dry thanks, "je connais mieux que vous, merci", stays a rebuff). The cues (classifier inputs) are left unchanged."""
-    groups = cfg.get("discomfort_extra_phrases") or {}
-    if not groups or "discomfort_signal" in s.negatives:
-        return None
-    if s.probs.get("discomfort_signal", 1.0) < float(cfg.get("discomfort_extra_min_p", 0.0)):
-        return None
-    text = fold(s.text)
-    hit = next(
-        (
-            str(pid)
-            for pid, phrases in groups.items()
-            if any(term_pattern(str(ph)).search(text) for ph in phrases)
-        ),
-        None,
-    )
+    hit = _extra_phrase_id(s, cfg, "discomfort_signal", "discomfort_extra")
     if hit is None:
         return None
     warm = [term_pattern(str(w)) for w in cfg.get("discomfort_extra_not_in_turn", ()) or ()]
