@@ -32,6 +32,7 @@ CORPORA = [
         "dev18",
         "dev19",
         "dev20",
+        "dev21",
         "heldout",
     )
 ]
