@@ -6713,3 +6713,40 @@ def test_colon_after_the_sellers_action_round21_transl(tagger, text, plan):
         )
         is False
     )
+
+
+# --------------------------------------------------------------------------- round 22 (restate)
+
+
+@pytest.mark.parametrize(
+    "reply,restated",
+    [
+        # The client's words taken up in a statement, then a question that digs into the reservation.
+        (
+            "Je comprends, neuf cents euros par mois, c'est beaucoup d'un coup. Beaucoup par rapport à quoi, exactement ?",
+            True,
+        ),
+        (
+            "Neuf cents euros par mois et un associé à convaincre. Qu'est-ce qui vous gêne le plus, exactement ?",
+            True,
+        ),
+        # The seller argues back or speaks of his side before the probe: an answer, not a restatement.
+        (
+            "Neuf cents euros, franchement, c'est le prix du marché. Beaucoup par rapport à quoi, exactement ?",
+            False,
+        ),
+        (
+            "Neuf cents euros par mois, nos clients les rentabilisent en trois mois. Par rapport à quoi, exactement ?",
+            False,
+        ),
+        (
+            "Je comprends, je vous fais un geste sur les neuf cents euros. Beaucoup par rapport à quoi, exactement ?",
+            False,
+        ),
+        # An acknowledgement alone before the probe restates nothing.
+        ("D'accord. Beaucoup par rapport à quoi, exactement ?", False),
+    ],
+)
+def test_objection_restated_before_the_probe_round22_restate(tagger, reply, restated):
+    got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [C(reply)]), "u9")
+    assert ("objection_reformulation" in got) is restated, got
