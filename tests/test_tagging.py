@@ -6750,3 +6750,69 @@ def test_colon_after_the_sellers_action_round21_transl(tagger, text, plan):
 def test_objection_restated_before_the_probe_round22_restate(tagger, reply, restated):
     got = labels_in(_tags(tagger, OBJECTION_CHAIN[:8] + [C(reply)]), "u9")
     assert ("objection_reformulation" in got) is restated, got
+
+
+# Round 22 (climate). The client's praise of how the seller worked ("vous avez été patient avec moi", "vous avez
+# pensé à tout", "c'est bien résumé") is a sign of ease; the client who brings the seller back to what he himself
+# said ("je vous ai parlé des chevauchements, pas de modulation") reproaches him for being off the point.
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        ("Merci, hein, vous avez été patient avec moi.", "eloge_vendeur"),
+        ("Oui, très bien. Vous avez été claire.", "eloge_vendeur"),
+        ("Vous avez pensé à tout.", "eloge_vendeur"),
+        ("Mais vous m'avez expliqué les choses simplement, c'est déjà ça.", "eloge_vendeur"),
+        ("Non, vous avez tout. C'est bien résumé.", "eloge_vendeur"),
+        ("Oui, voilà. C'est joliment dit, ça.", "eloge_vendeur"),
+        ("D'accord. Vous êtes bien organisée.", "eloge_vendeur"),
+        # The denied form is a reproach (cues.yaml), other "vous avez été" / "vous êtes" say no praise.
+        ("Vous ne m'avez pas expliqué ce que ça change.", None),
+        ("Vous m'avez pas expliqué le prix.", None),
+        ("Vous avez été livré quand, vous ?", None),
+        ("Vous êtes bien installé chez vous ?", None),
+        ("Résumé comme ça, je ne sais pas.", None),
+    ],
+)
+def test_praise_of_the_sellers_work_round22_climate(tagger, text, pattern):
+    from pipeline.tagging.context import _extra_comfort
+
+    s = _sent_round17_arg(tagger, text)
+    c = _extra_comfort(s, _settings_round16_arg(tagger))
+    assert (c[0] if c else None) == pattern
+
+
+@pytest.mark.parametrize(
+    "words,praised",
+    [
+        (["merci", ",", "hein", ",", "vous", "avez", "été", "patient", "avec", "moi"], True),
+        (["vous", "avez", "pensé", "à", "tout"], True),
+        (["c'", "est", "bien", "résumé"], True),
+        (["vous", "avez", "été", "long", "au", "téléphone"], False),
+    ],
+)
+def test_praise_silences_the_classifiers_unease_round22_climate(tagger, words, praised):
+    from pipeline.tagging.context import _says
+
+    assert _says(words, _settings_round16_arg(tagger)["discomfort_model_not_with_praise"]) is praised
+
+
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        ("Je vous ai parlé des chevauchements et de la fatigue, pas de modulation.", "reproche"),
+        ("Mais je vous parlais de douze personnes, là.", "reproche"),
+        ("Moi, je vous parle de chez moi.", "reproche"),
+        ("Je vous ai parlé d'un interlocuteur joignable.", "reproche"),
+        # Other ways of speaking of a subject: no reminder of what the client himself said.
+        ("Je vous en ai parlé au téléphone, de la terrasse.", None),
+        ("Ma fille m'a parlé de vous.", None),
+        ("Je voulais vous parler de mon fils.", None),
+        ("Vous me parlez de remise.", None),
+    ],
+)
+def test_client_brings_the_seller_back_round22_climate(tagger, text, pattern):
+    from pipeline.tagging.context import _extra_discomfort
+
+    s = _sent_round17_arg(tagger, text)
+    got = _extra_discomfort(s, [s], _settings_round16_arg(tagger))
+    assert (got[0] if got else None) == pattern, got
