@@ -6816,3 +6816,113 @@ def test_client_brings_the_seller_back_round22_climate(tagger, text, pattern):
     s = _sent_round17_arg(tagger, text)
     got = _extra_discomfort(s, [s], _settings_round16_arg(tagger))
     assert (got[0] if got else None) == pattern, got
+
+
+# Round 22 (examples): what reads as a concrete example but is none — a term defined at the head of the
+# sentence, the firm describing itself, an invitation to a reference customer's, a plan step.
+
+
+@pytest.mark.parametrize(
+    "text,defines",
+    [
+        (
+            "La franchise, c'est la part qui reste à votre charge : si vous avez un sinistre de deux mille euros, "
+            "on vous rembourse mille huit cent cinquante.",
+            True,
+        ),
+        ("Le MTBF, c'est le temps moyen entre deux pannes : vous montrez que vos presses tournent.", True),
+        (
+            "La franchise, c'est ce qui reste à votre charge : sur un sinistre de deux mille, on rembourse.",
+            True,
+        ),
+        # A time or a place before the comma, or no definite article: no term is defined.
+        ("Le matin, c'est votre associé d'un mètre quatre-vingt-dix, l'après-midi votre stagiaire.", False),
+        ("Avec la machine, c'est une heure et demie, debout.", False),
+        ("L'hiver dernier, rue de la Monnaie, une cliente a eu une colonne qui a lâché.", False),
+        ("Trente pour cent, c'est deux mille sept cents euros par an.", False),
+    ],
+)
+def test_term_defined_is_no_example_round22_examples(tagger, text, defines):
+    from pipeline.tagging.context import _defines_a_term
+
+    s = _sent_round17_arg(tagger, text)
+    assert _defines_a_term([t[0] for t in s.toks], _settings_round16_arg(tagger)) is defines
+
+
+@pytest.mark.parametrize(
+    "text,portrait",
+    [
+        ("On est trois associés, on a six hectares du côté de Brissac.", True),
+        ("Et on est une boîte familiale, hein, douze salariés, on a fait les sanitaires de la mairie.", True),
+        ("On a une équipe de carreleurs, deux plombiers, on bosse avec les mêmes fournisseurs.", True),
+        ("On a une quarantaine de domaines clients en Bourgogne, ils sont tous contents.", True),
+        ("On a les pièces en stock à Lille, livrées en vingt-quatre heures.", True),
+        # A customer named after "on a", a compound tense, "un client à nous", "vous": a case or the client.
+        ("On a une cliente, elle chante à la maîtrise de la cathédrale.", False),
+        ("On a une famille, les Martin, leur fils ne mangeait aucun légume.", False),
+        ("Par exemple, on a une usine de pièces plastique à Bourg-en-Bresse, on a détecté une casse.", False),
+        ("On a eu un client à Colomiers, le garage a pris feu.", False),
+        (
+            "Une cliente a eu une colonne qui a lâché : on a tout pris en charge, elle n'a payé que la franchise.",
+            False,
+        ),
+        (
+            "un client a nous a pontarlier, une maison de cent trente mètres carrés, il est passé au granulé.",
+            False,
+        ),
+        ("Sur deux cent quatre-vingts hectares, on est autour de quatre mille euros par an.", False),
+        ("On a une équipe dédiée pour vous, vous aurez toujours la même personne.", False),
+    ],
+)
+def test_firm_self_portrait_round22_examples(tagger, text, portrait):
+    from pipeline.tagging.context import _firm_self_portrait
+
+    s = _sent_round17_arg(tagger, text)
+    assert _firm_self_portrait(s, _settings_round16_arg(tagger)) is portrait
+
+
+@pytest.mark.parametrize(
+    "text,dropped",
+    [
+        ("Vous pouvez venir cuire chez un confrère, Stéphane, à Oullins, il a le même four.", True),
+        ("Alors je vous organise une cuisson chez Mathieu Roux, à Villeurbanne, il a le même four.", True),
+        ("Venez cuire votre levain chez Marc Besson, à Vénissieux, il a le même four.", True),
+        # The customer's own result is told: an example.
+        (
+            "Un boulanger à Villeurbanne jetait une vingtaine de pains le samedi, aujourd'hui c'est deux.",
+            False,
+        ),
+    ],
+)
+def test_reference_visit_is_no_example_round22_examples(tagger, text, dropped):
+    from pipeline.tagging.context import _not_an_example
+
+    s = _sent_round17_arg(tagger, text)
+    cue = ("exemple", None, s.tok_start, s.tok_end, text)
+    assert _not_an_example(s, cue, _settings_round16_arg(tagger)) is dropped
+
+
+@pytest.mark.parametrize(
+    "plan_label,sent,dropped",
+    [
+        ("next_step", 3, True),  # the example's own sentence is the next step: dropped
+        ("followup_action", 3, True),
+        ("next_step", 4, False),  # another sentence of the turn: the example stays
+        ("closing_question", 3, False),
+    ],
+)
+def test_example_in_a_plan_step_round22_examples(tagger, plan_label, sent, dropped):
+    import types
+
+    from pipeline.tagging.context import Act, _drop_examples_in_plan_steps
+
+    def act(label, s):
+        return Act(label, 7, s, 0, 1, 0, 1, "rule", 0.5)
+
+    st = types.SimpleNamespace(
+        settings=_settings_round16_arg(tagger),
+        acts=[act("argument", 2), act("concrete_example", 3), act(plan_label, sent)],
+        dropped_at_end=set(),
+    )
+    _drop_examples_in_plan_steps(st, 7)
+    assert (1 in st.dropped_at_end) is dropped

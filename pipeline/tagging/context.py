@@ -2722,11 +2722,31 @@ def _candidate_turn(
                 if n_detail >= n_max:
                     break
         _drop_personal_plan_steps(st, ti, ss, cfg)
+    _drop_examples_in_plan_steps(st, ti)
     for s in ss:
         st.candidate_nouns.update(n for n in s.nouns if n not in generic and n not in st.client_nouns)
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _drop_examples_in_plan_steps(st: _State, ti: int) -> None:
+    """Round 22 (examples). A sentence of the turn that the rules also read as the next step or an after-sale
+    action ("Je rappelle Nadia fin janvier, après la première paie…", "Je prends votre nom, et votre premier
+    panier sera à la boulangerie Lemaire mercredi 12", "Ensuite, le 6 janvier, je suis au dépôt pour former
+    les chauffeurs") tells the seller's plan with its dates and names, not an illustration of an argument:
+    its concrete example is dropped at the end of the walk (settings.yaml ``example_not_in_plan_step``;
+    those labels are decided after the examples in the turn, hence the late drop; CV: five such examples of
+    five authors, none in the gold)."""
+    if not st.settings.get("example_not_in_plan_step", False):
+        return
+    plan = {a.sent for a in st.acts if a.turn == ti and a.label in ("next_step", "followup_action")}
+    if plan:
+        st.dropped_at_end.update(
+            i
+            for i, a in enumerate(st.acts)
+            if a.turn == ti and a.label == "concrete_example" and a.sent in plan
+        )
 
 
 def _reservation_revealed(
@@ -4077,10 +4097,21 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
       Robert n'a plus de marche à enjamber", "concrètement, cela signifie que votre batterie se remplit en six
       heures") is a ``technical_translation``, even with a figure or the client's own scene (corpus READMEs:
       "a figure only explaining a term belongs to technical_translation"; settings.yaml
-      ``example_term_explained_phrases``). The turn's next sentence can still be the example."""
+      ``example_term_explained_phrases``). The turn's next sentence can still be the example;
+    - Round 22 (examples): a term defined at the head of the sentence (:func:`_defines_a_term`), the firm
+      describing itself (:func:`_firm_self_portrait`), and an invitation to try the offer at a reference
+      customer's ("vous pouvez venir cuire chez un confrère, il a le même four", "je vous organise une
+      cuisson chez Mathieu Roux", settings.yaml ``example_reference_visit_phrases``): a step proposed, not a
+      case told (CV: three such examples of three authors, none in the gold)."""
     words = [t[0] for t in s.toks]
     if _says(words, cfg.get("example_seller_plan_phrases", ())):
         return True
+    if _defines_a_term(words, cfg):
+        return True  # Round 22 (examples): "La franchise, c'est la part qui reste à votre charge : …"
+    if _firm_self_portrait(s, cfg):
+        return True  # Round 22 (examples): "On est trois associés, on a six hectares…"
+    if _says(words, cfg.get("example_reference_visit_phrases", ())):
+        return True  # Round 22 (examples): "venez cuire votre levain chez Marc Besson, il a le même four"
     # Round 21 (example): a term explained ("ça veut dire que…") is a technical translation; spaCy splits
     # "c'est-à-dire" at its hyphens, glued back here.
     dehyphen = f" {_glued(words).replace(' - ', '-')} "
@@ -4106,6 +4137,71 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
         return not any(
             any(ch.isdigit() for ch in w) or (pos == "NUM" and w not in articles) for w, _l, pos in s.toks
         )
+    return False
+
+
+def _defines_a_term(words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
+    """Round 22 (examples). A sentence that opens on a term and defines it ("La franchise, c'est la part qui
+    reste à votre charge : sur un sinistre de deux mille euros, on vous rembourse mille huit cent cinquante",
+    "Le MTBF, c'est le temps moyen entre deux pannes : en décembre, vous montrez…") explains the term, even
+    when a worked figure or a scene follows: it belongs to ``technical_translation`` (corpus READMEs: "a
+    figure only explaining a term belongs to technical_translation"). The form: a definite article, the term
+    in a few words, a comma, then "c'est" and a definite article or "ce" (settings.yaml
+    ``example_definition_max_term_words``, ``example_definition_heads``; CV: five such examples of five
+    authors, none in the gold)."""
+    n_max = int(cfg.get("example_definition_max_term_words", 0))
+    heads = tuple(str(x) for x in cfg.get("example_definition_heads", ()))
+    if not n_max or not heads or not words or words[0] not in ("le", "la", "l'", "les"):
+        return False
+    try:
+        comma = words.index(",")
+    except ValueError:
+        return False
+    if not 2 <= comma <= n_max + 1:
+        return False
+    after = " ".join(words[comma + 1 : comma + 4])
+    return any(after.startswith(h) for h in heads)
+
+
+def _firm_self_portrait(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 22 (examples). The seller describing the firm in the present ("On est trois associés, on a six
+    hectares du côté de Brissac", "on est une boîte familiale, hein, douze salariés", "On a une équipe de
+    carreleurs, deux plombiers", "On a une quarantaine de domaines clients", "On a les pièces en stock à
+    Lille") gives a credential, not a concrete example (tags.md: a bare credential is none): no case is told
+    and the client is not in the sentence. The form: "on"/"nous" then "est/sommes" or "a/avons" as the main
+    verb (not an auxiliary: "on a eu un client à Colomiers…" tells a case) then a noun group, whose noun is
+    no customer ("On a une cliente, elle chante…", "on a une famille, les Martin…", settings.yaml
+    ``example_model_actor_lemmas``, ``example_firm_portrait_customer_nouns``: "on a une usine de pièces
+    plastique à Bourg-en-Bresse…"), in a sentence without "vous/votre/vos"; with "être" the noun group opens
+    on an article or a number, the firm itself (settings.yaml ``example_firm_portrait``,
+    ``example_firm_portrait_not_after``; CV: a dozen such examples of ten
+    authors, none in the gold)."""
+    if not cfg.get("example_firm_portrait", False):
+        return False
+    toks = s.toks
+    words = [t[0] for t in toks]
+    if any(w in ("vous", "votre", "vos") for w in words):
+        return False
+    actors = frozenset(cfg.get("example_model_actor_lemmas", ())) | frozenset(
+        cfg.get("example_firm_portrait_customer_nouns", ())
+    )
+    not_after = frozenset(cfg.get("example_firm_portrait_not_after", ()))
+    for k in range(len(toks) - 2):
+        if words[k] not in ("on", "nous") or (k > 0 and words[k - 1] in ("chez", "à", "a")):
+            continue  # "chez nous", "un client à nous" (transcribed "a nous") name no subject
+        verb, lemma, _pos = toks[k + 1]
+        if lemma not in ("être", "avoir") or verb not in ("est", "a", "sommes", "avons"):
+            continue
+        if any(t[2] in ("VERB", "AUX") for t in toks[k + 2 : k + 4]) or words[k + 2] in not_after:
+            continue  # a compound tense tells a case ("on a tout pris en charge"); "on est à…" works out
+        if lemma == "être":
+            # "on est une boîte familiale", "on est trois associés": the firm itself
+            if toks[k + 2][2] in ("DET", "NUM"):
+                return True
+            continue
+        nouns = [t for t in toks[k + 2 : k + 7] if t[2] in ("NOUN", "PROPN")]
+        if nouns and nouns[0][1] not in actors and nouns[0][0] not in actors:
+            return True
     return False
 
 
