@@ -6926,3 +6926,52 @@ def test_example_in_a_plan_step_round22_examples(tagger, plan_label, sent, dropp
     )
     _drop_examples_in_plan_steps(st, 7)
     assert (1 in st.dropped_at_end) is dropped
+
+
+# --------------------------------------------------------------------------- round 22 (answers)
+
+
+@pytest.mark.parametrize(
+    "client,seller,responds",
+    [
+        # The client moved on (a buying signal) before any answer: a plain seller sentence answers that.
+        (
+            "Et on peut payer en plusieurs fois, chez vous ?",
+            "Oui, en trois fois, directement sur votre compte, sans aucune démarche de votre côté.",
+            False,
+        ),
+        # Moved on, but the seller argues back on the reservation (an answer cue): still an answer.
+        (
+            "Et on peut payer en plusieurs fois, chez vous ?",
+            "Oui, et justement, une seule panne évitée par an rembourse le service, donc le montant n'est pas un "
+            "risque pour vous.",
+            True,
+        ),
+        # The client holds the reservation: the seller's answer, cue or not, answers it.
+        (
+            "Le total. On n'a jamais mis autant dans la maintenance.",
+            "Une panne évitée par an, c'est quinze mille euros que vous gardez, bien plus que le service.",
+            True,
+        ),
+        (
+            "Le total, surtout. C'est une grosse somme pour nous.",
+            "Nos capteurs sont posés en une matinée, sans arrêter la ligne, et le technicien forme votre équipe "
+            "sur place.",
+            True,
+        ),
+    ],
+)
+def test_answer_after_client_moved_on_round22_answers(tagger, client, seller, responds):
+    turns = OBJECTION_CHAIN[:8] + [
+        C("Et par rapport à quoi, ce montant ?"),  # u9
+        K(client),  # u10
+        C(seller),  # u11
+        K("D'accord."),  # u12
+        C(
+            "Le technicien passe chez vous la semaine prochaine pour la pose, sans arrêter votre ligne."
+        ),  # u13
+    ]
+    tags = _tags(tagger, turns)
+    assert ("objection_response" in labels_in(tags, "u11")) is responds, labels_in(tags, "u11")
+    # Once moved on, a later plain sentence does not answer the reservation either.
+    assert "objection_response" not in labels_in(tags, "u13"), labels_in(tags, "u13")

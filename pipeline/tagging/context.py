@@ -119,6 +119,7 @@ class _Objection:
     resolved: bool = False
     candidate_turns_since: int = 0
     answer_due: bool = False  # relief heard in the answer to a probe: resolved once answered
+    moved_on: bool = False  # the client moved on before any answer: later answers need an answer cue
 
 
 @dataclass(frozen=True)
@@ -2128,6 +2129,21 @@ def _candidate_turn(
             cfg.get("objection_response_cue_only_min_share", 1.1)
         ):
             body = [s for s in body if (s.hit("objection_response") or ("model",))[0] != "model"]
+        # Round 22 (answers). A client who has moved on (a buying signal, relief, a new need in the turn just
+        # before, where they raise no reservation) is answered on that: with no answer cue nor model score in
+        # the turn, the seller's sentence is not an answer to the reservation, nor in the turns after
+        # (settings.yaml objection_response_fallback_not_after).
+        moved_on = frozenset(cfg.get("objection_response_fallback_not_after", ()) or ())
+        if (
+            moved_on
+            and open_obj.responded_turn is None
+            and prev_client
+            and not any(a.turn == prev_client[0].turn and a.label == "objection" for a in st.acts)
+            and any(a.turn == prev_client[0].turn and a.label in moved_on for a in st.acts)
+        ):
+            open_obj.moved_on = True
+        if body and open_obj.moved_on and not any(x.hit("objection_response") for x in body):
+            body = []
         if body and (open_obj.responded_turn is None or any(s.hit("objection_response") for s in body)):
             s = next((x for x in body if x.hit("objection_response")), body[0])
             c = s.hit("objection_response")
