@@ -6896,3 +6896,20 @@ def test_followup_needs_an_agreement_round22_close(tagger, reply, agreed):
     ]
     got = labels_in(_tags(tagger, turns), "u11")
     assert ("followup_action" in got) is agreed, got
+
+
+def test_followup_kept_when_the_recap_shows_the_deal_round22_close(tagger):
+    """An agreement the rules miss ("Le 2 juin, c'est bien pour nous.") still shows in the seller's recap of the deal: the
+    after-sale plan that follows is a follow-up (settings.yaml followup_agreement_labels)."""
+    turns = _AIR + [
+        C("On bloque la semaine du 2 juin pour la pose, alors ?"),  # u7
+        K("Le 2 juin, c'est bien pour nous."),  # u8
+        C("Je récapitule : l'AirVis avec le contrat d'entretien, posé la semaine du 2 juin."),  # u9
+        K("Hm."),  # u10
+        C("Et un mois après la pose, je repasse vérifier les réglages avec votre chef d'atelier."),  # u11
+        K("Merci."),
+    ]
+    tags = _tags(tagger, turns)
+    assert "agreement" not in labels_in(tags, "u8")  # the case this guards: the agreement itself was missed
+    assert "agreement_summary" in labels_in(tags, "u9")
+    assert "followup_action" in labels_in(tags, "u11")

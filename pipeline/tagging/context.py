@@ -2658,7 +2658,8 @@ def _candidate_turn(
         # semaine prochaine pour voir où vous en êtes", "je vous envoie le devis", "on se rappelle" chase a
         # decision still to come: nothing was sold or accepted to follow up (settings.yaml
         # followup_needs_agreement). A demo or a trial the client accepted is an agreement: its plan stays.
-        if cfg.get("followup_needs_agreement", False) and not any(a.label == "agreement" for a in st.acts):
+        agreed_labels = frozenset(str(x) for x in cfg.get("followup_agreement_labels", ("agreement",)))
+        if cfg.get("followup_needs_agreement", False) and not any(a.label in agreed_labels for a in st.acts):
             max_follow = 0
         for s in ss:
             c = s.hit("followup_action")
