@@ -6899,11 +6899,11 @@ def test_followup_needs_an_agreement_round22_close(tagger, reply, agreed):
 
 
 def test_followup_kept_when_the_recap_shows_the_deal_round22_close(tagger):
-    """An agreement the rules miss ("Le 2 juin, c'est bien pour nous.") still shows in the seller's recap of the deal: the
+    """An agreement the rules miss ("Bon. Le 2 juin, on est là.") still shows in the seller's recap of the deal: the
     after-sale plan that follows is a follow-up (settings.yaml followup_agreement_labels)."""
     turns = _AIR + [
         C("On bloque la semaine du 2 juin pour la pose, alors ?"),  # u7
-        K("Le 2 juin, c'est bien pour nous."),  # u8
+        K("Bon. Le 2 juin, on est là."),  # u8
         C("Je récapitule : l'AirVis avec le contrat d'entretien, posé la semaine du 2 juin."),  # u9
         K("Hm."),  # u10
         C("Et un mois après la pose, je repasse vérifier les réglages avec votre chef d'atelier."),  # u11
