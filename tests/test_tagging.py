@@ -4317,8 +4317,12 @@ _TIMING_OBJECTION_ROUND17 = _AIR[:5] + [
 )
 def test_yes_that_takes_a_doubt_back_is_no_agreement_round17_close(tagger, reply, on, agreed):
     turns = _TIMING_OBJECTION_ROUND17 + [K(reply)]  # u10
+    # Round 22 (close): the slot taken up after a turn that proposed nothing (here an answer to the objection)
+    # is no agreement either; that guard is switched off with the round-17 rule to check the rule alone.
+    slot_guard = _settings_round16_arg(tagger).get("agreement_slot_proposal_labels", ()) if on else []
     with _with_setting_round17_close(tagger, "agreement_not_in_doubt_sentence", on):
-        got = labels_in(_tags(tagger, turns), "u10")
+        with _with_setting_round17_close(tagger, "agreement_slot_proposal_labels", slot_guard):
+            got = labels_in(_tags(tagger, turns), "u10")
     assert "doubt_resolved" in got, got
     assert ("agreement" in got) is agreed, got
 
@@ -6975,3 +6979,199 @@ def test_answer_after_client_moved_on_round22_answers(tagger, client, seller, re
     assert ("objection_response" in labels_in(tags, "u11")) is responds, labels_in(tags, "u11")
     # Once moved on, a later plain sentence does not answer the reservation either.
     assert "objection_response" not in labels_in(tags, "u13"), labels_in(tags, "u13")
+
+
+# --------------------------------------------------------------------------- round 22 (close)
+
+
+@pytest.mark.parametrize(
+    "text,dates,condition_only",
+    [
+        # The date is only the deadline of the decision asked for, inside the "si" clause.
+        ("Parce que si vous signez aujourd'hui, je peux vous caler assez vite.", ["aujourd'hui"], True),
+        ("Si vous le prenez aujourd'hui, je vous fais la mise en service.", ["aujourd'hui"], True),
+        (
+            "Je peux le décaler de trois mois, si vous signez la commande avant la fin du mois, pour qu'on bloque un créneau.",
+            ["fin"],
+            True,
+        ),
+        ("Alors, si on lance la commande cette semaine, je vous mets le stock de côté.", ["semaine"], True),
+        # A date in the main clause sets the step, whatever the condition.
+        ("Si vous validez les deux parcelles, je vous réserve la date du 27 mai.", ["27"], False),
+        (
+            "Si vous vous inscrivez aujourd'hui, votre premier panier sera là jeudi prochain.",
+            ["aujourd'hui", "jeudi"],
+            False,
+        ),
+        ("Je vous envoie le contrat demain.", ["demain"], False),
+        # Not a decision of the parties: the weather does not make the visit a condition of the offer.
+        ("S'il fait beau jeudi, on passe poser les capteurs.", ["jeudi"], False),
+    ],
+)
+def test_date_only_in_the_condition_round22_close(tagger, text, dates, condition_only):
+    from pipeline.tagging.context import _dates_only_in_condition
+
+    s = _sent_round17_arg(tagger, text)
+    toks = [t[0] for t in s.toks]
+    s.cues["next_step"] = [("date", "date", toks.index(d), toks.index(d) + 1, d) for d in dates]
+    assert _dates_only_in_condition(s, _settings_round16_arg(tagger)) is condition_only
+
+
+@pytest.mark.parametrize(
+    "reply,prev_labels,prev_question,courtesy",
+    [
+        # Thanks after a recap that asks nothing: the talk is closed politely.
+        ("Parfait, merci.", ["agreement_summary"], False, True),
+        (
+            "C'est parfait. Je vous remercie pour votre patience, Monsieur.",
+            ["agreement_summary"],
+            False,
+            True,
+        ),
+        (
+            "Le 18, c'est noté. Merci mademoiselle, vous avez été patiente avec moi.",
+            ["agreement_summary"],
+            False,
+            True,
+        ),
+        # A recap that ends on a question is answered by an agreement, thanks or not.
+        ("C'est bien ça, merci.", ["agreement_summary"], True, False),
+        # No thanks, or no recap just before: the usual rules decide.
+        ("C'est ça.", ["agreement_summary"], False, False),
+        ("Oui, allez, on y va, merci.", ["closing_question"], True, False),
+        ("Ah ben merci. Alors oui, on part là-dessus.", ["concession"], False, False),
+    ],
+)
+@pytest.mark.parametrize("agreed_before", [True, False])
+def test_thanks_after_the_recap_round22_close(
+    tagger, reply, prev_labels, prev_question, courtesy, agreed_before
+):
+    import types
+
+    from pipeline.tagging.context import _thanks_for_recap
+
+    prev = _sent_round17_arg(tagger, "Je récapitule : formule Confort, vingt et un euros par mois.")
+    s = _sent_round16_arg(tagger, reply, turn=1, parsed=True)
+    acts = [types.SimpleNamespace(turn=0, label=lab) for lab in prev_labels]
+    if agreed_before:
+        acts.insert(0, types.SimpleNamespace(turn=-1, label="agreement"))
+    st = types.SimpleNamespace(acts=acts)
+    # Without an agreement heard before, the acceptance of the recap may be the only one: it is kept.
+    expected = courtesy and agreed_before
+    assert _thanks_for_recap([s], [prev], prev_question, st, _settings_round16_arg(tagger)) is expected
+
+
+@pytest.mark.parametrize(
+    "question,reply,agreed",
+    [
+        # A question on the client's situation: the slot word taken up answers it, it accepts nothing.
+        (
+            "Et votre abonnement, vous êtes en heures creuses ?",
+            "Oui, heures creuses, de vingt-deux heures à six heures.",
+            False,
+        ),
+        (
+            "Et en janvier, ce serait plus calme pour vous ?",
+            "Janvier, oui, après les soldes, c'est le creux.",
+            False,
+        ),
+    ],
+)
+def test_slot_taken_up_after_a_factual_question_round22_close(tagger, question, reply, agreed):
+    tags = _tags(
+        tagger,
+        [
+            C("Bonjour Madame, merci de me recevoir. Qu'est-ce qui vous amène ?"),
+            K("Je viens de changer de voiture, une électrique, et je la charge sur une prise normale."),
+            C(question),
+            K(reply),
+        ],
+    )
+    assert any(t.label == "agreement" and t.turn_id == "u4" for t in tags.tags) is agreed
+
+
+def test_slot_taken_up_after_a_proposed_step_round22_close(tagger):
+    """The slot the seller proposed, taken up with a yes, is still the client's agreement."""
+    tags = _tags(
+        tagger,
+        [
+            C("Bonjour Madame, merci de me recevoir. Qu'est-ce qui vous amène ?"),
+            K("Je viens de changer de voiture, une électrique, et je la charge sur une prise normale."),
+            C(
+                "Je vous propose la borne murale de sept kilowatts, posée avec la mise aux normes du tableau. "
+                "On part là-dessus ?"
+            ),
+            K("Oui, d'accord, on part là-dessus."),
+            C(
+                "Parfait. Je vous propose que le technicien passe le mardi 14 à dix heures pour l'installation, "
+                "ça vous va ?"
+            ),
+            K("Mardi dix heures, c'est bon."),
+        ],
+    )
+    assert any(t.label == "next_step" and t.turn_id == "u5" for t in tags.tags)
+    assert any(t.label == "agreement" and t.turn_id == "u6" for t in tags.tags)
+
+
+@pytest.mark.parametrize(
+    "acts,dropped",
+    [
+        # The recap restates the date, the next sentence does the step: the step is the action's.
+        ([("agreement_summary", 0), ("next_step", 0), ("next_step", 1)], {1}),
+        # The recap alone fixes the step: it keeps it.
+        ([("agreement_summary", 0), ("next_step", 0)], set()),
+        # No recap: two steps in two sentences both stand.
+        ([("next_step", 0), ("next_step", 1)], set()),
+    ],
+)
+def test_recap_step_yields_to_the_action_round22_close(tagger, acts, dropped):
+    import types
+
+    from pipeline.tagging.context import _drop_summary_step_beside_action
+
+    st = types.SimpleNamespace(
+        acts=[types.SimpleNamespace(turn=4, label=lab, sent=k) for lab, k in acts], dropped_at_end=set()
+    )
+    _drop_summary_step_beside_action(st, 4, _settings_round16_arg(tagger))
+    assert st.dropped_at_end == dropped
+
+
+@pytest.mark.parametrize(
+    "reply,agreed",
+    [
+        (
+            "Oui, c'est d'accord. Il faudra juste que je présente les chiffres à notre comité en décembre.",
+            True,
+        ),
+        ("Non. Je dois d'abord présenter les chiffres à notre comité en décembre, on verra après.", False),
+    ],
+)
+def test_followup_needs_an_agreement_round22_close(tagger, reply, agreed):
+    """A callback promised at the end of a talk where nothing was accepted chases a decision: no follow-up."""
+    turns = _AIR + [
+        C("On part sur l'AirVis avec le contrat d'entretien, alors ?"),  # u7
+        K(reply),  # u8
+        C("Très bien. Je vous laisse ma documentation."),  # u9
+        K("Hm."),  # u10
+        C("Ensuite, je vous appelle dans un mois pour faire un point sur vos chiffres."),  # u11
+        K("Merci."),
+    ]
+    got = labels_in(_tags(tagger, turns), "u11")
+    assert ("followup_action" in got) is agreed, got
+
+
+def test_followup_kept_when_the_recap_shows_the_deal_round22_close(tagger):
+    """An agreement the rules miss ("Bon. Le 2 juin, on est là.") still shows in the seller's recap of the deal: the
+    after-sale plan that follows is a follow-up (settings.yaml followup_agreement_labels)."""
+    turns = _AIR + [
+        C("On bloque la semaine du 2 juin pour la pose, alors ?"),  # u7
+        K("Bon. Le 2 juin, on est là."),  # u8
+        C("Je récapitule : l'AirVis avec le contrat d'entretien, posé la semaine du 2 juin."),  # u9
+        K("Hm."),  # u10
+        C("Et un mois après la pose, je repasse vérifier les réglages avec votre chef d'atelier."),  # u11
+        K("Merci."),
+    ]
+    tags = _tags(tagger, turns)
+    assert "agreement" not in labels_in(tags, "u8")  # the case this guards: the agreement itself was missed
+    assert "agreement_summary" in labels_in(tags, "u9")
+    assert "followup_action" in labels_in(tags, "u11")

@@ -843,7 +843,14 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     slot_words = frozenset(cfg.get("agreement_slot_words", ()))
     slot_yes = tuple(str(x) for x in cfg.get("agreement_slot_yes", ()))
     echoed_slot = False
-    if slot_words and first is not None and prev_cand and not refused:
+    # Round 22 (close). "Oui, heures creuses" / "Janvier, oui, après les soldes" answer a question on the
+    # client's situation: the slot is taken up as agreement only when the seller's turn proposed something
+    # (settings.yaml agreement_slot_proposal_labels).
+    proposal_labels = tuple(str(x) for x in cfg.get("agreement_slot_proposal_labels", ()))
+    proposed_here = not proposal_labels or (
+        bool(prev_cand) and any(_has_label(st, prev_cand[0].turn, lab) for lab in proposal_labels)
+    )
+    if slot_words and first is not None and prev_cand and not refused and proposed_here:
         heard = {t[0] for x in prev_cand for t in x.toks}
         lead = [t for t in first.toks[:4] if t[2] != "PUNCT"]
         echoed_slot = (
@@ -851,11 +858,13 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             and not set(first.words) & _NEGATION
             and (first.cue("agreement") is not None or _says(first.words, slot_yes))
         )
+    courtesy = _thanks_for_recap(ss, prev_cand, prev_question, st, cfg)
     if (
         first is not None
         and n_agree < int(cfg.get("max_agreements", 2))
         and not refused
         and not followup_only
+        and not courtesy
     ):
         if echoed_slot and not any(x.form for x in ss[:1]):
             a_src = first.cue("agreement")
@@ -2658,15 +2667,25 @@ def _candidate_turn(
             continue
         if _answers_timing_question(s, prev_client, cfg):
             continue
+        if _dates_only_in_condition(s, cfg):
+            continue
         if (
             "date" in kinds
             and n_steps < int(cfg.get("max_next_steps_per_turn", 1))
             and (st.closing_asked or st.share(ti) > 0.5)
         ):
             _add(st, "next_step", s, "action_date", 0.6)
+    _drop_summary_step_beside_action(st, ti, cfg)
     if after_sale:
         n_follow = 0
         max_follow = int(cfg.get("max_followups_per_turn", 2))
+        # Round 22 (close). In the last turns of a talk where the client agreed to nothing, "je vous rappelle la
+        # semaine prochaine pour voir où vous en êtes", "je vous envoie le devis", "on se rappelle" chase a
+        # decision still to come: nothing was sold or accepted to follow up (settings.yaml
+        # followup_needs_agreement). A demo or a trial the client accepted is an agreement: its plan stays.
+        agreed_labels = frozenset(str(x) for x in cfg.get("followup_agreement_labels", ("agreement",)))
+        if cfg.get("followup_needs_agreement", False) and not any(a.label in agreed_labels for a in st.acts):
+            max_follow = 0
         for s in ss:
             c = s.hit("followup_action")
             if any(a.sent == s.index and a.label == "next_step" for a in st.acts):
@@ -2954,6 +2973,64 @@ def _opens_with(s: Sent, openers: Any) -> bool:
     # spaCy splits elisions ("s'" "il"): glued back so that an opener such as "s'il" can match.
     text = _glued(words[:3])
     return any(text == o or text.startswith(f"{o} ") for o in openers)
+
+
+def _thanks_for_recap(
+    ss: Sequence[Sent], prev_cand: Sequence[Sent], prev_question: bool, st: _State, cfg: Mapping[str, Any]
+) -> bool:
+    """Round 22 (close). After the seller's recap of the deal that asks nothing ("je récapitule : …, je vous
+    envoie le contrat cette semaine."), "Parfait, merci." / "C'est parfait. Je vous remercie pour votre
+    patience" / "Le 18, c'est noté. Merci mademoiselle" closes the talk politely: the thanks make the short
+    "parfait" a courtesy, not a new agreement (the deal was agreed before the recap). A recap that ends on a
+    question ("c'est bien ça ?") is still answered by an agreement. The thanks words are settings.yaml
+    ``agreement_recap_thanks``."""
+    thanks = frozenset(str(x).lower() for x in cfg.get("agreement_recap_thanks", ()))
+    if not thanks or not prev_cand or prev_question:
+        return False
+    if not _has_label(st, prev_cand[0].turn, "agreement_summary"):
+        return False
+    if not any(a.label == "agreement" for a in st.acts):
+        return False  # no agreement heard yet: the acceptance of the recap may be the only one
+    return any(thanks & (set(s.words) | set(s.lemmas)) for s in ss)
+
+
+def _dates_only_in_condition(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 22 (close). Every date of the sentence sits inside its "si" clause ("si vous signez aujourd'hui, je
+    peux vous caler assez vite", "je peux le décaler de trois mois, si vous signez avant la fin du mois, pour …"):
+    the date is the deadline of the decision the seller asks for, a condition of the offer, not the day of a
+    step; "si vous validez, je vous réserve la date du 27 mai" keeps its step (the date is in the main clause).
+    The clause runs from a conditional conjunction (settings.yaml ``next_step_condition_openers``) followed by
+    a subject to the next comma, colon or semicolon."""
+    openers = frozenset(str(x).lower() for x in cfg.get("next_step_condition_openers", ()))
+    subjects = frozenset(str(x).lower() for x in cfg.get("next_step_condition_subjects", ()))
+    dates = [x for x in s.cues.get("next_step", []) if x[1] == "date"]
+    if not openers or not dates:
+        return False
+    spans = []
+    toks = s.toks
+    for i, t in enumerate(toks):
+        if t[0] not in openers or i + 1 >= len(toks) or toks[i + 1][0] not in subjects:
+            continue
+        j = next((k for k in range(i + 1, len(toks)) if toks[k][0] in (",", ":", ";")), len(toks))
+        spans.append((s.tok_start + i, s.tok_start + j))
+    return bool(spans) and all(any(a <= x[2] and x[3] <= b for a, b in spans) for x in dates)
+
+
+def _drop_summary_step_beside_action(st: _State, ti: int, cfg: Mapping[str, Any]) -> None:
+    """Round 22 (close). A recap that restates the agreed date ("je récapitule : …, pose un lundi de février")
+    and, in the same turn, the sentence that does the step ("je vous envoie le bon de commande demain matin")
+    make one next step: the action's, not the recap's (settings.yaml ``next_step_summary_yields_to_action``)."""
+    if not cfg.get("next_step_summary_yields_to_action", False):
+        return
+    summary = {a.sent for a in st.acts if a.turn == ti and a.label == "agreement_summary"}
+    steps = [
+        (k, a)
+        for k, a in enumerate(st.acts)
+        if a.turn == ti and a.label == "next_step" and k not in st.dropped_at_end
+    ]
+    if not summary or not any(a.sent not in summary for _, a in steps):
+        return
+    st.dropped_at_end.update(k for k, a in steps if a.sent in summary)
 
 
 def _drop_personal_plan_steps(st: _State, ti: int, ss: Sequence[Sent], cfg: Mapping[str, Any]) -> None:
