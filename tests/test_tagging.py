@@ -6713,3 +6713,62 @@ def test_colon_after_the_sellers_action_round21_transl(tagger, text, plan):
         )
         is False
     )
+
+
+# Round 22 (args): another customer's case, told in the past by a third party, is the example, not the argument.
+@pytest.mark.parametrize(
+    "text,story",
+    [
+        # A third party's past event: the illustration (concrete_example), no argument candidate.
+        (
+            "Chez Transports Guérin, à Laval, quarante véhicules comme vous, ils sont passés de treize écrans "
+            "cassés par an à un seul.",
+            True,
+        ),
+        ("Une entreprise de propreté d'Angers, cent cinquante agents, a fait ça l'an dernier.", True),
+        ("Ils ont changé le roulement pendant le pont de mai, zéro heure de production perdue.", True),
+        # … unless the same sentence tells this client what they get now (unpunctuated speech).
+        (
+            "et pour les traitements vos équipes traitent que les zones à risque on a un domaine à meursault "
+            "qui a baissé ses traitements de vingt pour cent",
+            False,
+        ),
+        # The benefit for this client, the seller's own record, an impersonal: no story.
+        ("Avec le démarrage différé, vous gagnez trois quarts d'heure tous les matins.", False),
+        ("On a équipé plus de deux cents boulangeries en dix ans.", False),
+        ("Le four est chaud quand vous arrivez à quatre heures.", False),
+    ],
+)
+def test_customer_story_is_no_argument_round22_args(tagger, text, story):
+    from pipeline.tagging.context import _story_not_argument
+
+    s = _sent_round20_example(tagger, text)
+    assert _story_not_argument(s, _settings_round16_arg(tagger)) is story
+    assert (
+        _story_not_argument(s, {**_settings_round16_arg(tagger), "argument_not_third_party_past": False})
+        is False
+    )
+
+
+# Round 22 (args): "ce que je veux savoir, c'est si …" asks about the offer, it states no need.
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("Moi, ce que je veux savoir, c'est si ça tient dans un camion.", True),
+        ("Ce que je voudrais savoir, c'est si ça règle mon problème à moi.", True),
+        ("Écoutez, je veux juste savoir combien ça coûte et quand vous pouvez venir.", True),
+        # A need, an expectation: no request to know.
+        ("Je voudrais comprendre pourquoi les raisins sont si inégaux.", False),
+        ("Ce que je veux, c'est une machine qui démarre du premier coup.", False),
+        ("Je sais ce que je veux : une cuisson égale.", False),
+    ],
+)
+def test_wish_to_know_is_no_need_round22_args(tagger, text, asks):
+    from pipeline.tagging.context import _asks_to_know, _states_a_wish
+
+    s = _sent_round20_example(tagger, text)
+    cfg = _settings_round16_arg(tagger)
+    assert _asks_to_know(s, cfg) is asks
+    if asks:
+        assert _states_a_wish(s, cfg) is False
+    assert _asks_to_know(s, {**cfg, "need_not_question_wish_phrases": []}) is False

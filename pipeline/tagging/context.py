@@ -658,7 +658,7 @@ def _states_a_wish(s: Sent, cfg: Mapping[str, Any]) -> bool:
     """Round 21 (need). The client's sentence says outright what they want (``need_wish_phrases``: "je veux
     que", "il faut que je puisse", "ce que je voudrais"), is no question and holds none of ``need_wish_not``
     ("je veux bien", "il faut que j'en parle", "réfléchir")."""
-    if s.n_words < 4 or "?" in s.text or "need" in s.negatives:
+    if s.n_words < 4 or "?" in s.text or "need" in s.negatives or _asks_to_know(s, cfg):
         return False
     words = [t[0] for t in s.toks if t[0].strip()]
     return _says(words, cfg.get("need_wish_phrases", ())) and not _says(words, cfg.get("need_wish_not", ()))
@@ -673,7 +673,7 @@ def _late_need(ss: Sequence[Sent], cfg: Mapping[str, Any]) -> tuple[Sent, tuple[
     found = [
         (s, c)
         for s in ss
-        if s.n_words >= 3 and s.probs.get("need", 0.0) >= floor
+        if s.n_words >= 3 and s.probs.get("need", 0.0) >= floor and not _asks_to_know(s, cfg)
         for c in [s.hit("need")]
         if c is not None and c[0] != "model"
     ]
@@ -1138,7 +1138,13 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     objecting = _has_label(st, ti, "objection")
     sure_p = float(cfg.get("need_in_objection_turn_min_p", 1.1))
     if discovery and (not objecting or sure_p <= 1.0):
-        found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
+        found = [
+            (s, c)
+            for s in ss
+            if s.n_words >= 3 and not _asks_to_know(s, cfg)
+            for c in [s.hit("need")]
+            if c is not None
+        ]
         opening = st.client_turns < int(cfg.get("need_meeting_time_client_turns", 0) or 0)
         if opening:
             found = [(s, c) for s, c in found if not _limits_meeting_time(s, cfg)]
@@ -1159,6 +1165,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 if s.n_words >= 3
                 and "need" not in s.negatives
                 and not (opening and _limits_meeting_time(s, cfg))
+                and not _asks_to_know(s, cfg)
             ]
             best = max(pool, key=lambda s: s.probs.get("need", 0.0), default=None)
             if best is not None and best.probs.get("need", 0.0) >= answer_p:
@@ -2157,6 +2164,7 @@ def _candidate_turn(
                 for lab in ("need_reformulation", "objection_reformulation")
                 for x in s.cues.get(lab, [])
             )
+            and not _story_not_argument(s, cfg)
         ]
         in_handling = any(a.turn == ti and a.label in _HANDLING for a in st.acts)
         mode = cfg.get("argument_in_objection_handling", True)
@@ -3829,6 +3837,7 @@ def _argument_from_example(
         and s.n_words >= min_words
         and s.probs.get("argument", 1.0) >= p_min
         and not _states_price(s, cfg)
+        and not _story_not_argument(s, cfg)
     ]
     scored = [x for x in scored if x[1] is not None and x[2] >= float(floor)]
     _add_closest_argument(st, scored, sim, "rule:argument/illustrated_benefit")
@@ -4000,6 +4009,50 @@ def _applies_a_rate(s: Sent, cfg: Mapping[str, Any]) -> bool:
             return True
         if w == "pour" and words[k + 1 : k + 2] == ["cent"] and k > 0 and is_number(words[k - 1]):
             if not (k + 2 < len(words) and is_number(words[k + 2])):
+                return True
+    return False
+
+
+def _asks_to_know(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 22 (args). "Moi, ce que je veux savoir, c'est si ça tient dans un camion": the client's wish is to
+    know, a pointed question about the offer (often after a spec sheet), not a need, expectation or criterion;
+    the authors leave it untagged or call it unease (settings.yaml ``need_not_question_wish_phrases``; gold: 26
+    untagged, 3 discomfort or buying signals, 10 needs of which 5 "je voudrais comprendre pourquoi", left out)."""
+    phrases = cfg.get("need_not_question_wish_phrases", ())
+    if not phrases:
+        return False
+    text = f" {_glued(s.words)} "
+    return any(_has_phrase(text, p) for p in phrases)
+
+
+def _story_not_argument(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 22 (args). A sentence that tells what happened to another customer ("chez un transporteur de
+    Vannes, ils ont eu deux casses la première année", "une entreprise de propreté d'Angers a fait ça l'an
+    dernier") is the illustration (concrete_example), not the argument: the authors put the argument on the
+    sentence that turns the case into a benefit for this client, or on none. A third party's past event
+    (_third_party_past) is no argument candidate (settings.yaml ``argument_not_third_party_past``), unless the
+    same sentence also tells this client what they get, a second-person subject in the present or future ("vos
+    équipes traitent que les zones à risque, on a un domaine à Meursault qui a baissé…": unpunctuated speech)."""
+    if not cfg.get("argument_not_third_party_past", False) or not _third_party_past(s, cfg):
+        return False
+    return not _client_subject_now(s)
+
+
+def _client_subject_now(s: Sent) -> bool:
+    """Round 22 (args). "vous" or "vos/votre + noun" right before a verb in the present or future ("vous
+    vendangez", "vos équipes traitent"): the sentence says what the client does or gets now."""
+    toks, morph = s.toks, s.morph
+    for k, (w, _lemma, _pos) in enumerate(toks):
+        if w == "vous":
+            j = k + 1
+        elif w in ("vos", "votre") and k + 1 < len(toks) and toks[k + 1][2] == "NOUN":
+            j = k + 2
+        else:
+            continue
+        while j < len(toks) and toks[j][0] in _PRE_AUX_CLITICS:
+            j += 1
+        if j < len(toks) and j < len(morph) and toks[j][2] in ("VERB", "AUX"):
+            if "Tense=Pres" in morph[j] or "Tense=Fut" in morph[j]:
                 return True
     return False
 
