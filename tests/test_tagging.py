@@ -6748,27 +6748,3 @@ def test_customer_story_is_no_argument_round22_args(tagger, text, story):
         _story_not_argument(s, {**_settings_round16_arg(tagger), "argument_not_third_party_past": False})
         is False
     )
-
-
-# Round 22 (args): "ce que je veux savoir, c'est si …" asks about the offer, it states no need.
-@pytest.mark.parametrize(
-    "text,asks",
-    [
-        ("Moi, ce que je veux savoir, c'est si ça tient dans un camion.", True),
-        ("Ce que je voudrais savoir, c'est si ça règle mon problème à moi.", True),
-        ("Écoutez, je veux juste savoir combien ça coûte et quand vous pouvez venir.", True),
-        # A need, an expectation: no request to know.
-        ("Je voudrais comprendre pourquoi les raisins sont si inégaux.", False),
-        ("Ce que je veux, c'est une machine qui démarre du premier coup.", False),
-        ("Je sais ce que je veux : une cuisson égale.", False),
-    ],
-)
-def test_wish_to_know_is_no_need_round22_args(tagger, text, asks):
-    from pipeline.tagging.context import _asks_to_know, _states_a_wish
-
-    s = _sent_round20_example(tagger, text)
-    cfg = _settings_round16_arg(tagger)
-    assert _asks_to_know(s, cfg) is asks
-    if asks:
-        assert _states_a_wish(s, cfg) is False
-    assert _asks_to_know(s, {**cfg, "need_not_question_wish_phrases": []}) is False

@@ -658,7 +658,7 @@ def _states_a_wish(s: Sent, cfg: Mapping[str, Any]) -> bool:
     """Round 21 (need). The client's sentence says outright what they want (``need_wish_phrases``: "je veux
     que", "il faut que je puisse", "ce que je voudrais"), is no question and holds none of ``need_wish_not``
     ("je veux bien", "il faut que j'en parle", "réfléchir")."""
-    if s.n_words < 4 or "?" in s.text or "need" in s.negatives or _asks_to_know(s, cfg):
+    if s.n_words < 4 or "?" in s.text or "need" in s.negatives:
         return False
     words = [t[0] for t in s.toks if t[0].strip()]
     return _says(words, cfg.get("need_wish_phrases", ())) and not _says(words, cfg.get("need_wish_not", ()))
@@ -673,7 +673,7 @@ def _late_need(ss: Sequence[Sent], cfg: Mapping[str, Any]) -> tuple[Sent, tuple[
     found = [
         (s, c)
         for s in ss
-        if s.n_words >= 3 and s.probs.get("need", 0.0) >= floor and not _asks_to_know(s, cfg)
+        if s.n_words >= 3 and s.probs.get("need", 0.0) >= floor
         for c in [s.hit("need")]
         if c is not None and c[0] != "model"
     ]
@@ -1138,13 +1138,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     objecting = _has_label(st, ti, "objection")
     sure_p = float(cfg.get("need_in_objection_turn_min_p", 1.1))
     if discovery and (not objecting or sure_p <= 1.0):
-        found = [
-            (s, c)
-            for s in ss
-            if s.n_words >= 3 and not _asks_to_know(s, cfg)
-            for c in [s.hit("need")]
-            if c is not None
-        ]
+        found = [(s, c) for s in ss if s.n_words >= 3 for c in [s.hit("need")] if c is not None]
         opening = st.client_turns < int(cfg.get("need_meeting_time_client_turns", 0) or 0)
         if opening:
             found = [(s, c) for s, c in found if not _limits_meeting_time(s, cfg)]
@@ -1165,7 +1159,6 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
                 if s.n_words >= 3
                 and "need" not in s.negatives
                 and not (opening and _limits_meeting_time(s, cfg))
-                and not _asks_to_know(s, cfg)
             ]
             best = max(pool, key=lambda s: s.probs.get("need", 0.0), default=None)
             if best is not None and best.probs.get("need", 0.0) >= answer_p:
@@ -4011,18 +4004,6 @@ def _applies_a_rate(s: Sent, cfg: Mapping[str, Any]) -> bool:
             if not (k + 2 < len(words) and is_number(words[k + 2])):
                 return True
     return False
-
-
-def _asks_to_know(s: Sent, cfg: Mapping[str, Any]) -> bool:
-    """Round 22 (args). "Moi, ce que je veux savoir, c'est si ça tient dans un camion": the client's wish is to
-    know, a pointed question about the offer (often after a spec sheet), not a need, expectation or criterion;
-    the authors leave it untagged or call it unease (settings.yaml ``need_not_question_wish_phrases``; gold: 26
-    untagged, 3 discomfort or buying signals, 10 needs of which 5 "je voudrais comprendre pourquoi", left out)."""
-    phrases = cfg.get("need_not_question_wish_phrases", ())
-    if not phrases:
-        return False
-    text = f" {_glued(s.words)} "
-    return any(_has_phrase(text, p) for p in phrases)
 
 
 def _story_not_argument(s: Sent, cfg: Mapping[str, Any]) -> bool:
