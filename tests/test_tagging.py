@@ -7175,3 +7175,38 @@ def test_followup_kept_when_the_recap_shows_the_deal_round22_close(tagger):
     assert "agreement" not in labels_in(tags, "u8")  # the case this guards: the agreement itself was missed
     assert "agreement_summary" in labels_in(tags, "u9")
     assert "followup_action" in labels_in(tags, "u11")
+
+
+# Round 22 (args): another customer's case, told in the past by a third party, is the example, not the argument.
+@pytest.mark.parametrize(
+    "text,story",
+    [
+        # A third party's past event: the illustration (concrete_example), no argument candidate.
+        (
+            "Chez Transports Guérin, à Laval, quarante véhicules comme vous, ils sont passés de treize écrans "
+            "cassés par an à un seul.",
+            True,
+        ),
+        ("Une entreprise de propreté d'Angers, cent cinquante agents, a fait ça l'an dernier.", True),
+        ("Ils ont changé le roulement pendant le pont de mai, zéro heure de production perdue.", True),
+        # … unless the same sentence tells this client what they get now (unpunctuated speech).
+        (
+            "et pour les traitements vos équipes traitent que les zones à risque on a un domaine à meursault "
+            "qui a baissé ses traitements de vingt pour cent",
+            False,
+        ),
+        # The benefit for this client, the seller's own record, an impersonal: no story.
+        ("Avec le démarrage différé, vous gagnez trois quarts d'heure tous les matins.", False),
+        ("On a équipé plus de deux cents boulangeries en dix ans.", False),
+        ("Le four est chaud quand vous arrivez à quatre heures.", False),
+    ],
+)
+def test_customer_story_is_no_argument_round22_args(tagger, text, story):
+    from pipeline.tagging.context import _story_not_argument
+
+    s = _sent_round20_example(tagger, text)
+    assert _story_not_argument(s, _settings_round16_arg(tagger)) is story
+    assert (
+        _story_not_argument(s, {**_settings_round16_arg(tagger), "argument_not_third_party_past": False})
+        is False
+    )

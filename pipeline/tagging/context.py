@@ -2191,6 +2191,7 @@ def _candidate_turn(
                 for lab in ("need_reformulation", "objection_reformulation")
                 for x in s.cues.get(lab, [])
             )
+            and not _story_not_argument(s, cfg)
         ]
         in_handling = any(a.turn == ti and a.label in _HANDLING for a in st.acts)
         mode = cfg.get("argument_in_objection_handling", True)
@@ -3951,6 +3952,7 @@ def _argument_from_example(
         and s.n_words >= min_words
         and s.probs.get("argument", 1.0) >= p_min
         and not _states_price(s, cfg)
+        and not _story_not_argument(s, cfg)
     ]
     scored = [x for x in scored if x[1] is not None and x[2] >= float(floor)]
     _add_closest_argument(st, scored, sim, "rule:argument/illustrated_benefit")
@@ -4122,6 +4124,38 @@ def _applies_a_rate(s: Sent, cfg: Mapping[str, Any]) -> bool:
             return True
         if w == "pour" and words[k + 1 : k + 2] == ["cent"] and k > 0 and is_number(words[k - 1]):
             if not (k + 2 < len(words) and is_number(words[k + 2])):
+                return True
+    return False
+
+
+def _story_not_argument(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 22 (args). A sentence that tells what happened to another customer ("chez un transporteur de
+    Vannes, ils ont eu deux casses la première année", "une entreprise de propreté d'Angers a fait ça l'an
+    dernier") is the illustration (concrete_example), not the argument: the authors put the argument on the
+    sentence that turns the case into a benefit for this client, or on none. A third party's past event
+    (_third_party_past) is no argument candidate (settings.yaml ``argument_not_third_party_past``), unless the
+    same sentence also tells this client what they get, a second-person subject in the present or future ("vos
+    équipes traitent que les zones à risque, on a un domaine à Meursault qui a baissé…": unpunctuated speech)."""
+    if not cfg.get("argument_not_third_party_past", False) or not _third_party_past(s, cfg):
+        return False
+    return not _client_subject_now(s)
+
+
+def _client_subject_now(s: Sent) -> bool:
+    """Round 22 (args). "vous" or "vos/votre + noun" right before a verb in the present or future ("vous
+    vendangez", "vos équipes traitent"): the sentence says what the client does or gets now."""
+    toks, morph = s.toks, s.morph
+    for k, (w, _lemma, _pos) in enumerate(toks):
+        if w == "vous":
+            j = k + 1
+        elif w in ("vos", "votre") and k + 1 < len(toks) and toks[k + 1][2] == "NOUN":
+            j = k + 2
+        else:
+            continue
+        while j < len(toks) and toks[j][0] in _PRE_AUX_CLITICS:
+            j += 1
+        if j < len(toks) and j < len(morph) and toks[j][2] in ("VERB", "AUX"):
+            if "Tense=Pres" in morph[j] or "Tense=Fut" in morph[j]:
                 return True
     return False
 
