@@ -33,6 +33,7 @@ CORPORA = [
         "dev19",
         "dev20",
         "dev21",
+        "dev22",
         "heldout",
     )
 ]
