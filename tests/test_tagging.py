@@ -6178,6 +6178,16 @@ def test_words_of_unease_round21_mood(tagger, reply, uneasy):
         ("Oui, bonjour, jeune homme.", None),
         ("Le jeune homme du magasin était très gentil, merci.", None),
         ("Je gonfle les pneus moi-même.", None),
+        # Round 22 (climate): the client steers the seller back to what he himself said.
+        ("Je vous ai parlé des chevauchements et de la fatigue, pas de modulation.", "reproche"),
+        ("Mais je vous parlais de douze personnes, là.", "reproche"),
+        ("Moi, je vous parle de chez moi.", "reproche"),
+        ("Je vous ai parlé d'un interlocuteur joignable.", "reproche"),
+        # Other ways of speaking of a subject: no reminder of what the client himself said.
+        ("Je vous en ai parlé au téléphone, de la terrasse.", None),
+        ("Ma fille m'a parlé de vous.", None),
+        ("Je voulais vous parler de mon fils.", None),
+        ("Vous me parlez de remise.", None),
     ],
 )
 def test_extra_discomfort_phrases_round21_mood(tagger, text, pattern):
@@ -6798,28 +6808,6 @@ def test_praise_silences_the_classifiers_unease_round22_climate(tagger, words, p
     from pipeline.tagging.context import _says
 
     assert _says(words, _settings_round16_arg(tagger)["discomfort_model_not_with_praise"]) is praised
-
-
-@pytest.mark.parametrize(
-    "text,pattern",
-    [
-        ("Je vous ai parlé des chevauchements et de la fatigue, pas de modulation.", "reproche"),
-        ("Mais je vous parlais de douze personnes, là.", "reproche"),
-        ("Moi, je vous parle de chez moi.", "reproche"),
-        ("Je vous ai parlé d'un interlocuteur joignable.", "reproche"),
-        # Other ways of speaking of a subject: no reminder of what the client himself said.
-        ("Je vous en ai parlé au téléphone, de la terrasse.", None),
-        ("Ma fille m'a parlé de vous.", None),
-        ("Je voulais vous parler de mon fils.", None),
-        ("Vous me parlez de remise.", None),
-    ],
-)
-def test_client_brings_the_seller_back_round22_climate(tagger, text, pattern):
-    from pipeline.tagging.context import _extra_discomfort
-
-    s = _sent_round17_arg(tagger, text)
-    got = _extra_discomfort(s, [s], _settings_round16_arg(tagger))
-    assert (got[0] if got else None) == pattern, got
 
 
 # Round 22 (examples): what reads as a concrete example but is none — a term defined at the head of the

@@ -1852,23 +1852,18 @@ def _candidate_turn(
             and _restates_reservation(s, c_need, cfg)
         ):
             c_obj = (c_need[0], None, c_need[2], c_need[3], c_need[4])
-        if (
+        # A restatement without a marker, right after the objection not yet restated: a confirmation
+        # ("c'est ça qui vous retient, le prix"), or the client's words taken up before a probe.
+        fresh = (
             c_obj is None
             and just_objected
             and open_obj is not None
             and not open_obj.reformulated
             and "objection_reformulation" not in s.negatives
-            and _confirms_restatement(s, cfg)
-        ):
+        )
+        if fresh and _confirms_restatement(s, cfg):
             c_obj = ("confirmation", None, s.tok_start, s.tok_start, "")
-        if (
-            c_obj is None
-            and just_objected
-            and open_obj is not None
-            and not open_obj.reformulated
-            and "objection_reformulation" not in s.negatives
-            and _restates_before_probe(st, s, ss, ti, prev_client, sim, cfg)
-        ):
+        elif fresh and _restates_before_probe(st, s, ss, ti, prev_client, sim, cfg):
             c_obj = ("avant_relance", None, s.tok_start, s.tok_start, "")
         if (
             open_obj is not None
