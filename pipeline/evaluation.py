@@ -593,7 +593,7 @@ def evaluate_gold_dir_cv(
     ``tagger`` must have the encoder (``use_encoder=True``).
     """
     from .tagging import LABELS, tag_transcript
-    from .tagging.training import fit, session_data
+    from .tagging.training import fit, sessions_data
 
     if tagger.encoder is None:
         raise InputError(
@@ -601,7 +601,7 @@ def evaluate_gold_dir_cv(
         )
     sessions = [read_gold(p) for p in gold_files_many(gold_dir)]
     groups = cv_groups(sessions, group_pattern)
-    data = [session_data(s, tagger) for s in sessions]
+    data = sessions_data(sessions, tagger)
     ctx = tagger.nlp.get_pipe("rolegrid_context")
     saved = ctx.classifier
     tagsets = []

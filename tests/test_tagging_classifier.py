@@ -205,21 +205,27 @@ def training_data(committed: SentenceClassifier):
     """Tagger without classifier, and the features of the folders the weights were trained on."""
     from pipeline.evaluation import gold_files_many, read_gold
     from pipeline.tagging import load_tagger
-    from pipeline.tagging.training import session_data
+    from pipeline.tagging.training import sessions_data
 
     dirs = [str(REPO / d) for d in committed.meta["gold_dirs"]]
     tagger = load_tagger(use_classifier=False)
     sessions = [read_gold(p) for p in gold_files_many(dirs)]
-    return tagger, [session_data(s, tagger) for s in sessions]
+    return tagger, sessions_data(sessions, tagger)
 
 
-@pytest.mark.slow
-def test_committed_weights_are_what_training_gives(committed, training_data) -> None:
-    """Retrain as ``train_classifier.py`` does, on the folders recorded in the weights' metadata."""
+@pytest.fixture(scope="module")
+def retrained(committed, training_data) -> SentenceClassifier:
+    """The classifier as ``train_classifier.py`` trains it on the folders in the weights' metadata."""
     from pipeline.tagging.training import fit
 
     tagger, data = training_data
-    clf = fit(data, tagger, meta={"gold_dirs": list(committed.meta["gold_dirs"])})
+    return fit(data, tagger, meta={"gold_dirs": list(committed.meta["gold_dirs"])})
+
+
+@pytest.mark.slow
+def test_committed_weights_are_what_training_gives(committed, retrained) -> None:
+    """Retrain as ``train_classifier.py`` does, on the folders recorded in the weights' metadata."""
+    clf = retrained
     assert clf.meta == committed.meta, "weights trained on other sessions or options: retrain them"
     assert clf.blocks == committed.blocks and clf.feature_names == committed.feature_names
     assert clf.cue_labels == committed.cue_labels, "cues.yaml changed: retrain the classifier"
@@ -232,16 +238,31 @@ def test_committed_weights_are_what_training_gives(committed, training_data) -> 
 
 
 @pytest.mark.slow
-def test_same_data_same_weights_and_every_label_learnt(training_data) -> None:
+def test_same_data_same_weights_and_every_label_learnt(training_data, retrained) -> None:
     from pipeline.tagging.training import fit
 
     tagger, data = training_data
-    a, b = fit(data, tagger), fit(list(data), tagger)
+    a, b = retrained, fit(list(data), tagger)
     for role, labels in MODEL_LABELS.items():
         assert set(a.weights[role]) == set(labels)  # the dev corpus has examples of each
         for label in labels:
             assert np.array_equal(a.weights[role][label][0], b.weights[role][label][0])
             assert a.weights[role][label][1] == b.weights[role][label][1]
+
+
+@pytest.mark.slow
+def test_features_are_the_same_in_one_process_or_several(training_data) -> None:
+    """``sessions_data`` on forked workers gives, in order, exactly what one process gives."""
+    from pipeline.evaluation import read_gold
+    from pipeline.tagging.training import sessions_data
+
+    tagger, _ = training_data
+    sessions = [read_gold(p) for p in sorted((REPO / "models/corpus/dev3").glob("*.json"))[:3]]
+    one, two = sessions_data(sessions, tagger, jobs=1), sessions_data(sessions, tagger, jobs=2)
+    assert [d.session_id for d in two] == [s.session_id for s in sessions]
+    for a, b in zip(one, two, strict=True):
+        assert a.roles == b.roles and np.array_equal(a.x, b.x)
+        assert all(np.array_equal(a.y[k], b.y[k]) for k in a.y)
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ from pipeline.evaluation import gold_files_many, read_gold  # noqa: E402
 from pipeline.tagging import load_tagger  # noqa: E402
 from pipeline.tagging.classifier import save  # noqa: E402
 from pipeline.tagging.tagger import CLASSIFIER_FILE  # noqa: E402
-from pipeline.tagging.training import fit, session_data  # noqa: E402
+from pipeline.tagging.training import fit, sessions_data  # noqa: E402
 
 
 def _repo_relative(path: str) -> str:
@@ -46,10 +46,11 @@ def main() -> int:
     ap.add_argument("gold_dir", nargs="+", help="dossier(s) de fichiers gold JSON (ou fichiers)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / CLASSIFIER_FILE))
     ap.add_argument("--l2", type=float, default=None, help="régularisation (défaut : settings.yaml)")
+    ap.add_argument("--jobs", type=int, default=0, help="processus pour les variables (défaut : un par cœur)")
     args = ap.parse_args()
     tagger = load_tagger(use_classifier=False)
     sessions = [read_gold(p) for p in gold_files_many(args.gold_dir)]
-    data = [session_data(s, tagger) for s in sessions]
+    data = sessions_data(sessions, tagger, jobs=args.jobs)
     clf = fit(data, tagger, l2=args.l2, meta={"gold_dirs": [_repo_relative(d) for d in args.gold_dir]})
     save(clf, args.out)
     n = sum(len(d.roles) for d in data)

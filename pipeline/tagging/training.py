@@ -97,6 +97,37 @@ def session_data(session: Any, tagger: Any) -> SessionData:
     )
 
 
+# The (sessions, tagger) a forked worker reads: set just before the pool forks, never pickled.
+_WORK: tuple[Sequence[Any], Any] | None = None
+
+
+def _session_data_at(i: int) -> SessionData:
+    assert _WORK is not None
+    return session_data(_WORK[0][i], _WORK[1])
+
+
+def sessions_data(sessions: Sequence[Any], tagger: Any, jobs: int = 0) -> list[SessionData]:
+    """:func:`session_data` of every session, in order, on ``jobs`` processes (0: one per core).
+
+    Each session is featurised independently, so the result is the same for any ``jobs`` (forked
+    workers inherit the loaded tagger; nothing is reloaded). Where ``fork`` is unavailable, or for
+    one job or one session, it runs in this process.
+    """
+    import multiprocessing as mp
+    import os
+
+    global _WORK
+    n = min(jobs if jobs > 0 else (os.cpu_count() or 1), len(sessions))
+    if n <= 1 or "fork" not in mp.get_all_start_methods():
+        return [session_data(s, tagger) for s in sessions]
+    _WORK = (sessions, tagger)
+    try:
+        with mp.get_context("fork").Pool(n) as pool:
+            return pool.map(_session_data_at, range(len(sessions)), chunksize=1)
+    finally:
+        _WORK = None
+
+
 def _rows(
     data: Sequence[SessionData],
     xs: Sequence[np.ndarray],
