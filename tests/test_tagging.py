@@ -7198,3 +7198,67 @@ def test_customer_story_is_no_argument_round22_args(tagger, text, story):
         _story_not_argument(s, {**_settings_round16_arg(tagger), "argument_not_third_party_past": False})
         is False
     )
+
+
+# --------------------------------------------------------------------------- round 23 (climate): climate of trust
+
+
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        # The client sends the seller back to another seller's pitch (settings.yaml discomfort_extra_phrases).
+        ("Il avait le même discours, le vendeur du voisin.", "ironie"),
+        ("C'est ce qu'on lui a dit aussi.", "ironie"),
+        ("C'est ce que le vendeur avait dit à Marc aussi.", "ironie"),
+        # The same words that agree or tell a fact: no unease.
+        ("Oui, c'est ce qu'on m'a dit aussi à la banque.", None),
+        ("C'est ce que je voulais entendre.", None),
+        ("Le vendeur du voisin était très bien.", None),
+        ("Ils ont tous le même moteur, les deux modèles ?", None),
+    ],
+)
+def test_other_sellers_pitch_round23_climate(tagger, text, pattern):
+    from pipeline.tagging.context import _extra_discomfort
+
+    s = _sent_round17_arg(tagger, text)
+    got = _extra_discomfort(s, [s], _settings_round16_arg(tagger))
+    assert (got[0] if got else None) == pattern, got
+
+
+@pytest.mark.parametrize(
+    "text,pattern",
+    [
+        # The client notes that the seller retained what he said (settings.yaml comfort_extra_phrases).
+        ("Exactement. Vous avez bien tout retenu, dites donc.", "eloge_vendeur"),
+        ("C'est parfait, vous avez tout noté.", "eloge_vendeur"),
+        ("C'est ça, t'as tout capté.", "eloge_vendeur"),
+        ("Voilà. Vous avez bien noté, vous.", "eloge_vendeur"),
+        # A question, a request or another subject: no praise.
+        ("Vous avez noté mon numéro ?", None),
+        ("Notez bien la date, hein.", None),
+        ("J'ai tout noté sur mon carnet.", None),
+    ],
+)
+def test_seller_retained_everything_round23_climate(tagger, text, pattern):
+    from pipeline.tagging.context import _extra_comfort
+
+    s = _sent_round17_arg(tagger, text)
+    c = _extra_comfort(s, _settings_round16_arg(tagger))
+    assert (c[0] if c else None) == pattern
+
+
+@pytest.mark.parametrize(
+    "reply,uneasy",
+    [
+        # A firm "c'est non", a confirmation, "et alors" opening a question: no unease on their own
+        # (settings.yaml discomfort_not_alone_phrases).
+        ("Ça, c'est non.", False),
+        ("C'est ça, oui.", False),
+        ("Et alors, combien ça coûte, tout ça ?", False),
+        # Beside another unease cue of the same sentence, they count.
+        ("Vous ne m'écoutez pas, là, c'est non.", True),
+    ],
+)
+def test_cues_not_alone_round23_climate(tagger, reply, uneasy):
+    turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
+    assert _discomfort_in(tagger, turns, "u12") is uneasy

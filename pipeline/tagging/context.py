@@ -1242,7 +1242,13 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
     # A reproach aimed at the seller ("vous ne m'écoutez pas, là", "vous m'avez noyé avec vos sigles")
     # is unease even in a turn that voices a reservation.
     despite = frozenset(cfg.get("discomfort_despite_objection", ()))
-    lukewarm = frozenset(cfg.get("discomfort_lukewarm_phrases", ()))
+    # Round 23 (climate): cue texts that are no unease on their own either (settings.yaml
+    # discomfort_not_alone_phrases): a firm "c'est non" states a requirement ("un air sec, c'est non
+    # négociable", "ça, c'est non"), "c'est ça, oui" confirms, "et alors" opens a question ("et alors,
+    # combien ça coûte ?"); like "Mouais.", they count only beside another unease cue of the sentence.
+    lukewarm = frozenset(cfg.get("discomfort_lukewarm_phrases", ())) | frozenset(
+        cfg.get("discomfort_not_alone_phrases", ()) or ()
+    )
     # Before the offer, not following what the seller has just explained ("vous m'avez perdue", "ces
     # termes ne me disent pas grand-chose" after a run of jargon) is unease all the same: the client
     # reacts to the seller's words, not to a question about his own situation. A question about one
