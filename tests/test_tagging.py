@@ -7262,3 +7262,64 @@ def test_seller_retained_everything_round23_climate(tagger, text, pattern):
 def test_cues_not_alone_round23_climate(tagger, reply, uneasy):
     turns = _HEAT + _HEAT_LATER[:4] + [K(reply)]
     assert _discomfort_in(tagger, turns, "u12") is uneasy
+
+
+# Round 23 (probes): "par contre" opening a plain price question asks for information, it voices no reservation.
+_PRICE_ASK = [
+    C("Bonjour Monsieur Garnier, merci de me recevoir."),  # u1
+    K("Bonjour. Notre compresseur a vingt ans, il tombe en panne tous les mois."),  # u2
+    C("Et une panne, ça vous coûte combien, à peu près ?"),  # u3
+    K("Une journée d'arrêt, c'est trois mille euros de production perdue."),  # u4
+    C(
+        "Avec l'AirVis, vous avez un compresseur neuf, sous contrat d'entretien, et un dépannage sous "
+        "vingt-quatre heures. Et il se pilote depuis votre téléphone."
+    ),  # u5
+]
+
+
+@pytest.mark.parametrize(
+    "reply,objection",
+    [
+        # An announcing phrase, then a question about the amount: information, no objection.
+        ("Ah, ça, c'est bien. Par contre, le prix, c'est combien ?", False),
+        ("Bon. Par contre, il est à combien, celui-là ?", False),
+        # The same phrase before a doubt or a stated reservation: still an objection.
+        (
+            "D'accord. Par contre, comment je sais, moi, que votre dépannage arrivera vraiment en vingt-quatre heures ?",
+            True,
+        ),
+        (
+            "Bon. Par contre, je vais être honnête : neuf cents euros par mois, c'est trop cher pour nous.",
+            True,
+        ),
+    ],
+)
+def test_announced_price_question_is_no_objection_round23_probes(tagger, reply, objection):
+    tags = _tags(tagger, _PRICE_ASK + [K(reply)])
+    assert ("objection" in labels_in(tags, "u6")) is objection, labels_in(tags, "u6")
+
+
+@pytest.mark.parametrize(
+    "text,dropped",
+    [
+        ("Par contre, le prix, c'est combien ?", True),
+        ("Par contre, elle est à combien, celle-là ?", True),
+        # No question mark: a statement after the phrase keeps its cue.
+        ("Par contre, ça fait combien de fois que vous me le dites", False),
+        # A doubt asked after the phrase keeps its own cue.
+        ("Par contre, comment je sais que ça marche ?", False),
+    ],
+)
+def test_drop_announced_price_question_round23_probes(tagger, text, dropped):
+    from pipeline.tagging.context import _drop_announced_price_question
+
+    s = _sent_round20_example(tagger, text)
+    s.cues["objection"] = [("annonce", "other", s.tok_start, s.tok_start + 2, text)]
+    if "comment je sais" in text:
+        s.cues["objection"].append(("doute", "trust", s.tok_start, s.tok_end, text))
+    _drop_announced_price_question(s, _settings_round16_arg(tagger))
+    assert ("objection" not in s.cues) is dropped
+    # Without the settings the rule is off.
+    s.cues["objection"] = [("annonce", "other", s.tok_start, s.tok_start + 2, text)]
+    _drop_announced_price_question(s, {})
+    assert "objection" in s.cues

@@ -1056,6 +1056,7 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         max_here = max(1, int(cfg.get("objection_max_per_turn", 1) or 1))
         for s in ss:
             _drop_refused_kind(s, cfg)
+            _drop_announced_price_question(s, cfg)
             _add_reservation_phrase_cue(s, cfg)
             _add_price_elsewhere_cue(s, cfg)
             _add_conditional_worry_cue(s, cfg)
@@ -4655,6 +4656,24 @@ def _drop_refused_kind(s: Sent, cfg: Mapping[str, Any]) -> None:
             s.cues["objection"] = kept
         else:
             del s.cues["objection"]
+
+
+def _drop_announced_price_question(s: Sent, cfg: Mapping[str, Any]) -> None:
+    """Round 23 (probes). "Par contre, le prix, c'est combien ?", "Par contre, elle est à combien, celle-là ?":
+    an announcing phrase ("par contre", "dernière chose") that opens a plain question about the price asks for
+    information, it voices no reservation (the authors tag no objection there, and the seller has nothing to
+    probe: an unprobed false objection fails C3.2). When the
+    sentence's only objection cues are announcing ones (settings.yaml objection_announce_cues), it asks (a
+    question mark), and it asks for an amount (objection_announce_price_question_words), those cues are taken
+    out; a doubt asked after the same phrase ("par contre, comment je sais que vos capteurs… ?") keeps its own
+    cue and stays an objection."""
+    ids = frozenset(str(x) for x in cfg.get("objection_announce_cues", ()))
+    asks = cfg.get("objection_announce_price_question_words", ())
+    found = s.cues.get("objection")
+    if not ids or not asks or not found or "?" not in s.text:
+        return
+    if all(x[0] in ids for x in found) and _says(s.words, asks):
+        del s.cues["objection"]
 
 
 def _limits_meeting_time(s: Sent, cfg: Mapping[str, Any]) -> bool:
