@@ -7323,3 +7323,51 @@ def test_drop_announced_price_question_round23_probes(tagger, text, dropped):
     s.cues["objection"] = [("annonce", "other", s.tok_start, s.tok_start + 2, text)]
     _drop_announced_price_question(s, {})
     assert "objection" in s.cues
+
+
+# Round 23 (details): a follow-up call or visit that checks several things the client told, one indirect question or
+# "que" clause each, gives one personalised detail per clause.
+@pytest.mark.parametrize(
+    "text,reused,said,n",
+    [
+        # Each checked clause names something the client said (the seller may have said it too).
+        (
+            "Je vous envoie un message pour savoir si la petite a goûté les carottes, et si les frites de "
+            "topinambour ont eu du succès.",
+            {"topinambour"},
+            {"carotte", "frite", "topinambour"},
+            2,
+        ),
+        (
+            "Je repasse en janvier vérifier que la maison tient ses vingt degrés et que monsieur Faivre dort "
+            "tranquille.",
+            {"faivre"},
+            {"maison", "faivre"},
+            2,
+        ),
+        # A checked clause about nothing the client said ("si tout va bien") is no second detail.
+        (
+            "Je vous appelle pour savoir si tout va bien, et pour les frites de topinambour.",
+            {"topinambour"},
+            {"topinambour"},
+            1,
+        ),
+        # A relative "que" after a noun checks nothing.
+        (
+            "Je repasse voir la serre que votre fille a construite, pis on goûte les frites de topinambour.",
+            {"topinambour"},
+            {"serre", "fille", "topinambour"},
+            1,
+        ),
+    ],
+)
+def test_checked_clauses_are_separate_details_round23_details(tagger, text, reused, said, n):
+    from pipeline.tagging.context import _detail_segments
+
+    s = _sent_round20_example(tagger, text)
+    cfg = _settings_round16_arg(tagger)
+    got = _detail_segments(s, set(reused), cfg, said)
+    assert (len(got) if got != [None] else 1) == n, got
+    # Without the setting only parts holding a word the seller never said count.
+    off = _detail_segments(s, set(reused), {**cfg, "detail_checked_clause_openers": []}, said)
+    assert off == [None]

@@ -15,7 +15,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -2747,12 +2747,23 @@ def _candidate_turn(
                 and (n not in st.candidate_nouns or n in heads)
             }
             reused -= _sent_item_nouns(s, owned, cfg)
+            # Round 23 (details): client words the seller also said, for the checks a plan chains ("… si la
+            # petite a goûté les carottes, et si les frites ont eu du succès").
+            said = {
+                n
+                for n in s.nouns
+                if n in st.client_nouns
+                and n not in generic
+                and n not in never
+                and (n not in process or n in owned)
+                and (n not in time_words or n in owned)
+            }
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person or _names_client_world(s, reused, cfg)):
                 n_max = int(cfg.get("max_personalized_per_turn", 2))
                 # Details taken up in separate parts of the sentence ("avec le calcul sur vos pointes de
                 # parcelle, pis une page pour Bernard") are separate details.
-                for span in _detail_segments(s, reused, cfg):
+                for span in _detail_segments(s, reused, cfg, said):
                     _add(st, "personalized_detail", s, "client_detail_reused", 0.5, span=span)
                     n_detail = sum(1 for a in st.acts if a.turn == ti and a.label == "personalized_detail")
                     if n_detail >= n_max:
@@ -3326,17 +3337,36 @@ def _clause_parts(s: Sent, cfg: Mapping[str, Any]) -> list[tuple[int, int]]:
 
 
 def _detail_segments(
-    s: Sent, reused: set[str], cfg: Mapping[str, Any]
+    s: Sent, reused: set[str], cfg: Mapping[str, Any], said: Set[str] = frozenset()
 ) -> list[tuple[int, int, int, int] | None]:
     """Spans of the parts of ``s`` (cut at ``detail_segment_separators``) that hold a reused client
-    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do."""
+    word; the whole sentence (``None``: the sentence's own span) when fewer than two parts do.
+
+    Round 23 (details). A follow-up call or visit often checks several things the client told, one
+    indirect question or ``que`` clause each ("je vous appelle pour savoir si monsieur est à l'aise dans sa
+    douche, et si tout était prêt pour vos petits-enfants", "vérifier que la maison tient ses vingt degrés et
+    que monsieur Faivre dort tranquille"): a part where such a clause (``detail_checked_clause_openers``, a
+    subordinating conjunction) names a word the client said (``said``, even if the seller said it too) is a
+    detail of its own. Only splits a sentence already read as a detail."""
     if not cfg.get("detail_segment_separators") or not s.toks:
         return [None]
+    openers = frozenset(str(x) for x in cfg.get("detail_checked_clause_openers", ()))
     parts = _clause_parts(s, cfg)
+
+    def _checks_said(a: int, b: int) -> bool:
+        for k in range(a, b):
+            t, _lem, pos = s.toks[k]
+            # A relative "que" after a noun ("la serre que votre fille a construite") checks nothing: the
+            # clause opens the part or follows its verb ("savoir si", "regarder ensemble si", "vérifier que").
+            if t in openers and pos == "SCONJ" and (k == a or s.toks[k - 1][2] in ("VERB", "AUX", "ADV")):
+                return any(lem in said for _t, lem, p in s.toks[k + 1 : b] if p in ("NOUN", "PROPN"))
+        return False
+
     hits = [
         (s.tok_start + a, s.tok_start + b, -1, -1)
         for a, b in parts
         if any(lem in reused for _t, lem, pos in s.toks[a:b] if pos in ("NOUN", "PROPN"))
+        or (openers and _checks_said(a, b))
     ]
     return hits if len(hits) >= 2 else [None]
 
