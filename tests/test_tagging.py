@@ -7371,3 +7371,50 @@ def test_checked_clauses_are_separate_details_round23_details(tagger, text, reus
     # Without the setting only parts holding a word the seller never said count.
     off = _detail_segments(s, set(reused), {**cfg, "detail_checked_clause_openers": []}, said)
     assert off == [None]
+
+
+# Round 23 (adjust) ---------------------------------------------------------------------------------------------
+
+_SCEPTIC_ROUND23 = (
+    "Trente pour cent d'économie, tous les vendeurs me disent ça. Sur le papier, c'est toujours beau."
+)
+
+
+@pytest.mark.parametrize(
+    "client,seller,adjusted",
+    [
+        # The seller who gives up a claim adjusts to the doubt; the usual fillers do not (settings.yaml
+        # adjustment_course_change_patterns).
+        (
+            _SCEPTIC_ROUND23,
+            "Vous avez raison, je ne vais pas vous promettre un chiffre. Regardez vos factures.",
+            True,
+        ),
+        (_SCEPTIC_ROUND23, "C'est la base partout, je ne vais pas vous le vendre comme un plus.", True),
+        (
+            _SCEPTIC_ROUND23,
+            "Je ne vais pas vous faire perdre votre temps : la pompe coûte huit mille euros.",
+            False,
+        ),
+        (_SCEPTIC_ROUND23, "Le granulé, c'est bien aussi, je ne vais pas vous dire le contraire.", False),
+        # Another way announced as such stays a change of course in a sentence typed as a question
+        # (settings.yaml adjustment_question_cues) …
+        (
+            _SCEPTIC_ROUND23,
+            "Alors laissons le rendement de côté et regardons plutôt vos vraies factures : vous les avez ?",
+            True,
+        ),
+        # … but a restatement that weighs two options is none.
+        (
+            _SCEPTIC_ROUND23,
+            "Vous vous dites qu'autant garder la chaudière plutôt qu'investir, c'est ça ?",
+            False,
+        ),
+    ],
+)
+def test_other_way_and_claim_given_up_round23_adjust(tagger, client, seller, adjusted):
+    turns = _HEAT + [K(client), C(seller)]  # u8, u9
+    got = _tags(tagger, turns).tags
+    assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
+        (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
+    ]

@@ -2451,6 +2451,7 @@ def _candidate_turn(
         # (settings.yaml adjustment_clarification_phrases drop the adjustment_after_discomfort_only cues).
         clarify = tuple(cfg.get("adjustment_clarification_phrases", ()) or ())
         gate = (reacted or dropped) and not pleased and (st.offer_made or uneasy or early_ok)
+        question_cues = frozenset(cfg.get("adjustment_question_cues", ()) or ())
         if gate or self_said:
             for s in ss:
                 cues = [x for x in s.cues.get("adjustment", []) if uneasy or x[0] not in after_unease]
@@ -2466,7 +2467,12 @@ def _candidate_turn(
                     cues = [x for x in cues if x[0] in early or x[0] in selfc]
                 # A bare apology ("Ah oui, pardon.") changes nothing by itself (settings.yaml).
                 short = s.n_words < int(cfg.get("adjustment_min_words", 0))
-                if cues and s.cue("adjustment") is not None and not s.form and not short:
+                # Round 23 (adjust): "laissons le COP de côté et regardons plutôt vos factures : vous avez celles
+                # de la cuve ?", "alors concentrons-nous sur les pannes ?": another way announced as such is a
+                # change of course even in a sentence typed as a question (settings.yaml
+                # adjustment_question_cues); other cues there ("plutôt qu'investir, c'est ça ?") restate.
+                asked = bool(s.form) and not any(x[0] in question_cues for x in cues)
+                if cues and s.cue("adjustment") is not None and not asked and not short:
                     _add(st, "adjustment", s, cues[0][0], 0.5)
                     break
 
