@@ -7418,3 +7418,148 @@ def test_other_way_and_claim_given_up_round23_adjust(tagger, client, seller, adj
     assert any(t.turn_id == "u9" and t.label == "adjustment" for t in got) is adjusted, [
         (t.label, t.quote, t.source) for t in got if t.turn_id == "u9"
     ]
+
+
+# Round 23 (examples): the seller replaying the client's own past incident in the past conditional is a concrete
+# example (a scene in the client's context); a hypothetical with no anchor, someone else as the subject, a
+# question, or "être" (a delivery announced) is none.
+@pytest.mark.parametrize(
+    "text,replay",
+    [
+        ("Votre panne de février, on aurait eu l'alerte quinze jours avant.", True),
+        (
+            "Votre panne de mars : on aurait vu le refoulement chauffer deux semaines avant, et vous auriez eu "
+            "un technicien un vendredi soir.",
+            True,
+        ),
+        (
+            "Pour les Champs-Pimont, on aurait vu dès juillet que le bas avait deux semaines de retard, et vous "
+            "auriez vendangé le haut d'abord.",
+            True,
+        ),
+        (
+            "Pour vous, ça veut dire que la presse 12, vous l'auriez arrêtée un samedi, chez votre client.",
+            True,
+        ),
+        # No anchor in the client's past: a hypothetical.
+        ("Sur dix ans, vous en auriez racheté deux fois.", False),
+        # Someone else is the subject: a claim, or the client's doubt restated.
+        ("Un bruit pendant quinze jours, nos capteurs l'auraient vu, c'est certain.", False),
+        ("Vous doutez que notre système aurait réellement détecté vos deux pannes.", False),
+        # A question, and "être": a delivery date.
+        ("Qu'est-ce que vous auriez attendu de votre assurance, en mars ?", False),
+        ("On serait livrés autour du 18 décembre.", False),
+        # The present tense tells no replayed scene.
+        ("Avec votre contrat, on voit la panne de mars venir.", False),
+    ],
+)
+def test_replayed_client_incident_round23_examples(tagger, text, replay):
+    from pipeline.tagging.context import _replays_client_incident
+
+    settings = _settings_round16_arg(tagger)
+    s = _sent_round20_example(tagger, text)
+    assert _replays_client_incident(s, settings) is replay
+    assert _replays_client_incident(s, {**settings, "example_replay_conditional": False}) is False
+
+
+# Round 23 (examples): a customer story and the same result worked on this client's numbers, in one turn, are two
+# examples; two sentences of one story, or a story then a plain claim, stay one.
+@pytest.mark.parametrize(
+    "text,cue,kind",
+    [
+        (
+            "Chez un céréalier de Saint-Quentin, on a mesuré huit pour cent de produit économisé.",
+            "cas_client",
+            "story",
+        ),
+        (
+            "Ils se sont équipés il y a deux ans, et ils ont mesuré six pour cent de produit en moins.",
+            "exemple",
+            "story",
+        ),
+        ("L'EARL Morin, à Janville, à quinze kilomètres d'ici, une ferme comme la vôtre.", "model", "story"),
+        ("Sur votre surface, ça représente à peu près quatre mille euros par an.", "calcul", "figure"),
+        (
+            "Chez vous, sur deux cent quatre-vingts hectares, ça ferait autour de quatre mille euros par an.",
+            "calcul",
+            "figure",
+        ),
+        # The client's own car is no other customer; "concrètement" explains a term; a claim with no figure.
+        (
+            "Sur votre Zoé, quatre-vingt-dix kilomètres, c'est quinze kilowattheures à remettre.",
+            "model",
+            None,
+        ),
+        (
+            "Concrètement, 7,4 kW, c'est une voiture qui se remplit trois fois plus vite que sur votre prise.",
+            "concretement",
+            None,
+        ),
+        ("Et trente pour cent, c'est beaucoup, hein.", "calcul", None),
+    ],
+)
+def test_story_then_client_figure_round23_examples(tagger, text, cue, kind):
+    import types
+
+    from pipeline.tagging.context import _example_kind
+
+    settings = _settings_round16_arg(tagger)
+    st = types.SimpleNamespace(settings=settings, client_figures=set())
+    s = _sent_round20_example(tagger, text)
+    c = (cue, None, s.tok_start, s.tok_end, s.text)
+    assert _example_kind(st, s, c, settings) == kind
+    assert _example_kind(st, s, c, {**settings, "example_story_then_client_figure": False}) is None
+
+
+def test_two_examples_in_one_turn_round23_examples(tagger):
+    """The whole walk: a customer's measured saving, then the same saving on the client's hectares."""
+    turns = [
+        C("Bonjour Monsieur Lefèvre, merci de me recevoir."),  # u1
+        K(
+            "Bonjour. On fait deux cent quatre-vingts hectares, et le produit nous coûte de plus en plus cher."
+        ),  # u2
+        C(
+            "Avec la coupure de tronçons, le pulvérisateur ferme tout seul les buses au-dessus des zones déjà "
+            "traitées. Chez un céréalier de Saint-Quentin, on a mesuré huit pour cent de produit économisé la "
+            "première campagne. Sur votre surface, ça représente à peu près quatre mille euros par an."
+        ),  # u3
+        K("Ah oui, quand même."),  # u4
+    ]
+    tags = _tags(tagger, turns)
+    got = [t.label for t in tags.tags if t.turn_id == "u3"]
+    assert got.count("concrete_example") == 2, got
+
+
+# Round 23 (examples): the net price left after aids or insurance, a single figure, is the offer's price; the
+# calculation said aloud (a second figure, a rate) is still a worked example.
+@pytest.mark.parametrize(
+    "text,net_price",
+    [
+        ("Avec MaPrimeRénov' et les CEE, il vous reste environ huit mille cinq cents euros.", True),
+        ("Avec votre mutuelle, il vous reste à peu près mille cent euros.", True),
+        (
+            "Mille trois cent quatre-vingt-dix moins cinq cents, il vous reste huit cent quatre-vingt-dix euros.",
+            False,
+        ),
+        (
+            "Si vous avez droit aux cinquante pour cent, il vous reste quatre mille quatre cent cinquante à payer.",
+            False,
+        ),
+        (
+            "Avec vos revenus, l'aide pourrait ramener votre reste à charge autour de cinq mille euros, donc sous "
+            "votre budget de sept mille.",
+            False,
+        ),
+        # No figure: not a price ("il vous reste de quoi tenir le lendemain").
+        ("Vous le chargez le soir, et en général il vous reste de quoi tenir le lendemain.", False),
+        ("Avec les aides, vous payez moins de neuf mille euros.", False),
+    ],
+)
+def test_net_price_is_no_example_round23_examples(tagger, text, net_price):
+    from pipeline.tagging.context import _net_price_only
+
+    settings = _settings_round16_arg(tagger)
+    s = _sent_round20_example(tagger, text)
+    words = [t[0] for t in s.toks]
+    assert _net_price_only(s, words, settings) is net_price
+    assert _net_price_only(s, words, {**settings, "example_net_price_phrases": []}) is False

@@ -2297,6 +2297,7 @@ def _candidate_turn(
 
     # Examples, technical translations.
     client_context = frozenset(cfg.get("example_needs_client_context", ()))
+    first_kind: str | None = None  # Round 23 (examples): the kind of the turn's first example, see below
     for s in ss:
         c = s.hit("concrete_example")
         if c is not None and c[0] in client_context:
@@ -2314,6 +2315,8 @@ def _candidate_turn(
             )
         if c is None and _served_customer(s, cfg):
             c = ("client_suivi", None, s.tok_start, s.tok_end, s.text)
+        if c is None and _replays_client_incident(s, cfg):
+            c = ("rejeu_client", None, s.tok_start, s.tok_end, s.text)
         # Round 21 (example): another customer's before/after ("sur la première année ils ont eu deux terminaux à
         # remplacer, deux au lieu de douze") reads as a gift's "au lieu de" but tells a case: the guard
         # holds for figures, not for a customer story told in the past (settings.yaml example_story_cues;
@@ -2332,10 +2335,20 @@ def _candidate_turn(
         if c is not None and _not_an_example(s, c, cfg):
             c = None  # the seller's own plan, a quoted price, or "concrètement" with no figure
         if c is not None and (not s.form or _relative_qui(s, cfg)) and s.n_words >= 5:
+            kind = _example_kind(st, s, c, cfg)
+            if first_kind is not None:
+                # Round 23 (examples): a second example in the turn only when it completes the first one
+                # (a customer story, then the same figure worked on this client's numbers, or the reverse).
+                if {first_kind, kind} != {"story", "figure"}:
+                    continue  # the story's next sentence ("ils se sont équipés il y a deux ans…")
+                _add(st, "concrete_example", s, c[0], 0.55)
+                break
             _add(st, "concrete_example", s, c[0], 0.55)
             st.offer_made = True
             _argument_from_example(st, ti, ss, sim, closed_before)
-            break
+            if kind is None or not cfg.get("example_story_then_client_figure", False):
+                break
+            first_kind = kind
     restated = {a.sent for a in st.acts if a.turn == ti and a.label.endswith("reformulation")}
     for k, s in enumerate(ss):
         c = s.hit("technical_translation")
@@ -4238,6 +4251,85 @@ def _third_party_past(s: Sent, cfg: Mapping[str, Any]) -> bool:
     return False
 
 
+def _replays_client_incident(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 23 (examples). The seller replays the client's own past incident with the offer, in the past
+    conditional ("Votre panne de février, on aurait eu l'alerte quinze jours avant", "Votre panne de mars : on
+    aurait vu le refoulement chauffer deux semaines avant, et vous auriez eu un technicien un vendredi soir",
+    "Pour les Champs-Pimont, on aurait vu dès juillet que le bas avait deux semaines de retard"): a scene in the
+    client's own context, which the corpus counts as a concrete example ("le roulement de mars : avec nous,
+    Michel aurait reçu un SMS mi-février"). The form: a statement (no question, no "?") where "on/nous/vous"
+    is the subject of "avoir" in the conditional followed by a past participle, anchored in the client's
+    past: "votre/vos" + a noun or a month (settings.yaml ``example_replay_conditional``,
+    ``example_replay_conditional_forms``, ``example_replay_anchor_words``; CV: five such examples of five
+    authors gained, none outside the gold). Not a hypothetical with no anchor ("sur dix ans, vous en auriez
+    racheté deux fois"), nor someone else as the subject ("nos capteurs l'auraient vu", "vous doutez que notre système
+    aurait détecté vos pannes"), nor "être" in the conditional ("on serait livrés autour du 18 décembre": a
+    delivery announced)."""
+    if not cfg.get("example_replay_conditional", False) or s.form or "?" in s.text or not s.morph:
+        return False
+    toks, morph = s.toks, s.morph
+    anchors = frozenset(str(x) for x in cfg.get("example_replay_anchor_words", ()))
+    anchored = any(w in anchors for w, _l, _p in toks) or any(
+        w in ("votre", "vos") and k + 1 < len(toks) and toks[k + 1][2] == "NOUN"
+        for k, (w, _l, _p) in enumerate(toks)
+    )
+    if not anchored:
+        return False
+    conditional = frozenset(str(x) for x in cfg.get("example_replay_conditional_forms", ()))
+    for k, (w, _lemma, _pos) in enumerate(toks):
+        if w not in conditional:
+            continue  # spaCy's mood is unsure on "l'auriez" (read as a pronoun): the forms are listed
+        j = k + 1
+        while j < len(toks) and toks[j][0] in _POST_AUX_ADVERBS:
+            j += 1
+        if (
+            j >= len(toks)
+            or j >= len(morph)
+            or "VerbForm=Part" not in morph[j]
+            or "Tense=Past" not in morph[j]
+        ):
+            continue
+        i = k - 1
+        while i >= 0 and toks[i][0] in _PRE_AUX_CLITICS:
+            i -= 1
+        if i >= 0 and toks[i][0] in ("on", "nous", "vous"):
+            return True
+    return False
+
+
+def _example_kind(
+    st: _State, s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]
+) -> str | None:
+    """Round 23 (examples). The two halves of a reference case that the authors count as two examples when
+    one turn tells both: "story", another customer's measured result ("chez un céréalier de Saint-Quentin, on a
+    mesuré huit pour cent de produit économisé", "ils se sont équipés il y a deux ans, et … ils ont mesuré six
+    pour cent"), and "figure", the same result worked on this client's own numbers in the second person ("sur
+    votre surface, ça représente à peu près quatre mille euros par an", "chez vous, sur deux cent
+    quatre-vingts hectares, … ça ferait autour de quatre mille euros par an"). The story: a customer cue
+    (settings.yaml ``example_story_cues``) with a figure, the classifier's example naming a customer or a place
+    ("L'EARL Morin, à Janville, une ferme comme la vôtre", ``example_model_actor_lemmas``), or a third party's
+    past event; the story's own next sentences are skipped, not counted again; the figure: the
+    calculation cue (cues.yaml ``calcul``, not "concrètement", which mostly explains a term) with a figure and
+    "vous/votre" or a figure the client gave. Anything else: None (one example per turn, as before; CV:
+    three second examples of three authors gained, none outside the gold)."""
+    if not cfg.get("example_story_then_client_figure", False):
+        return None
+    number = s.has_digit or any(pos == "NUM" and w not in ("un", "une") for w, _l, pos in s.toks)
+    if cue[0] == "calcul":
+        return "figure" if number and (s.second_person or _reuses_client_figure(st, s)) else None
+    if cue[0] in frozenset(cfg.get("example_story_cues", ())) and number:
+        return "story"
+    actors = frozenset(cfg.get("example_model_actor_lemmas", ())) - {"chez"}  # "chez vous" is the client
+    toks = s.toks
+    if cue[0] == "model" and any(
+        (pos == "PROPN" or lemma in actors)
+        and not (k and toks[k - 1][0] in ("votre", "vos", "ta", "ton", "tes"))
+        for k, (_w, lemma, pos) in enumerate(toks)
+    ):
+        return "story"  # "L'EARL Morin, à Janville, une ferme comme la vôtre" ("votre Zoé" is the client's)
+    return "story" if _third_party_past(s, cfg) else None
+
+
 def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Mapping[str, Any]) -> bool:
     """Round 17 (arg). What the example rules or the classifier take for an example but is none (tags.md,
     the corpus READMEs: a bare figure, spec or price is no example):
@@ -4280,8 +4372,16 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
     # Round 21 (example): a term explained ("ça veut dire que…") is a technical translation; spaCy splits
     # "c'est-à-dire" at its hyphens, glued back here.
     dehyphen = f" {_glued(words).replace(' - ', '-')} "
-    if any(_has_phrase(dehyphen, p) for p in cfg.get("example_term_explained_phrases", ())):
+    # Round 23 (examples): "pour vous, ça veut dire que la presse 12, vous l'auriez arrêtée…" replays the
+    # client's incident (_replays_client_incident): what it means for them, not what a term means.
+    if cue[0] != "rejeu_client" and any(
+        _has_phrase(dehyphen, p) for p in cfg.get("example_term_explained_phrases", ())
+    ):
         return True
+    if _net_price_only(s, words, cfg):
+        return (
+            True  # Round 23 (examples): "avec les aides, il vous reste environ huit mille cinq cents euros"
+        )
     if _says(words, cfg.get("example_opening_hours_phrases", ())):
         return True  # Round 19 (ex2): where and when a shop or relay point opens is practical information
     if _bare_credential(words, cfg) and not (
@@ -4303,6 +4403,21 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
             any(ch.isdigit() for ch in w) or (pos == "NUM" and w not in articles) for w, _l, pos in s.toks
         )
     return False
+
+
+def _net_price_only(s: Sent, words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
+    """Round 23 (examples). The price left to pay after aids or insurance, said as a single figure ("avec
+    MaPrimeRénov' et les CEE, il vous reste environ huit mille cinq cents euros", "avec votre mutuelle, il vous
+    reste environ mille cent euros") is the offer's net price, not a worked example (corpus READMEs: a bare
+    figure or price is no example): nothing is computed in the sentence. The calculation said aloud stays one
+    ("mille trois cent quatre-vingt-dix moins cinq cents, il vous reste huit cent quatre-vingt-dix euros", "si
+    vous avez droit aux cinquante pour cent, il vous reste quatre mille quatre cent cinquante", "l'aide pourrait
+    ramener votre reste à charge autour de cinq mille euros, donc sous votre budget de sept mille"): a second
+    figure or a rate (settings.yaml ``example_net_price_phrases``; CV: two such examples of two authors, none in
+    the gold)."""
+    if not _says(words, cfg.get("example_net_price_phrases", ())):
+        return False
+    return len(_figures(s, cfg)) == 1 and not _applies_a_rate(s, cfg)
 
 
 def _defines_a_term(words: Sequence[str], cfg: Mapping[str, Any]) -> bool:
