@@ -7198,3 +7198,47 @@ def test_customer_story_is_no_argument_round22_args(tagger, text, story):
         _story_not_argument(s, {**_settings_round16_arg(tagger), "argument_not_third_party_past": False})
         is False
     )
+
+
+# Round 23 (answers): the client's demand (or feeling) said back restates the reservation.
+@pytest.mark.parametrize(
+    "answer,restated",
+    [
+        (
+            "Vous voulez une preuve que ça se rembourse, pas une promesse. Qu'est-ce qui vous ferait changer d'avis ?",
+            True,
+        ),
+        ("Bien sûr, vous voulez décider à deux, c'est normal pour un projet comme ça.", True),
+        ("Vous avez le sentiment que la maintenance vous coûte déjà assez cher.", True),
+        # A proposal or an offer, a question: no restatement.
+        ("Vous voulez qu'on regarde le détail du contrat ensemble ?", False),
+        ("Vous voulez la formule sans engagement ?", False),
+    ],
+)
+def test_wish_said_back_restates_the_reservation_round23_answers(tagger, answer, restated):
+    turns = OBJECTION_CHAIN[:8] + [C(answer), K("Oui, voilà."), C("Très bien."), K("Hm.")]
+    assert ("objection_reformulation" in labels_in(_tags(tagger, turns), "u9")) is restated
+
+
+@pytest.mark.parametrize(
+    "text,wish",
+    [
+        ("Vous voulez une preuve sur vos propres presses, pas sur une plaquette.", True),
+        ("Bien sûr, vous voulez décider à deux, c'est normal.", True),
+        ("Autrement dit, vous voulez une vraie marge avant l'arrivée des enfants.", True),
+        ("Vous voulez la garantie trois ans ?", False),
+        ("Vous voulez qu'on fasse un essai.", False),
+        ("Vous voulez dire que le prix vous gêne.", False),
+        ("Je vous propose ce que vous voulez.", False),
+        # A clause opened before the phrase: no restatement.
+        ("Vous suspendez quand vous voulez, en ligne, jusqu'au mercredi.", False),
+        ("Et si vous voulez vous faire une idée, vous pouvez venir cuire chez un confrère.", False),
+    ],
+)
+def test_wish_restatement_phrase_round23_answers(tagger, text, wish):
+    from pipeline.tagging.context import _wish_restatement
+
+    s = _sent_round20_example(tagger, text)
+    cfg = _settings_round16_arg(tagger)
+    assert _wish_restatement(s, cfg) is wish
+    assert _wish_restatement(s, {**cfg, "objection_wish_restatement_phrases": []}) is False

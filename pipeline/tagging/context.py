@@ -1865,6 +1865,8 @@ def _candidate_turn(
             c_obj = ("confirmation", None, s.tok_start, s.tok_start, "")
         elif fresh and _restates_before_probe(st, s, ss, ti, prev_client, sim, cfg):
             c_obj = ("avant_relance", None, s.tok_start, s.tok_start, "")
+        elif fresh and _wish_restatement(s, cfg):
+            c_obj = ("souhait", None, s.tok_start, s.tok_start, "")
         if (
             open_obj is not None
             and not open_obj.reformulated
@@ -4693,6 +4695,34 @@ def _thought_restatement(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, None, in
     ):
         return None
     return ("vous_vous_dites", None, s.tok_start, s.tok_start, "")
+
+
+def _wish_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 23 (answers). Right after the client's reservation, a statement that opens by saying what the
+    client wants ("Vous voulez une preuve sur vos propres presses, pas sur une plaquette.", "Bien sûr, vous
+    voulez décider à deux", "Vous voulez voir les mêmes personnes, vous avez raison") turns the reservation into
+    the client's demand: it restates it (the gold: 11 such sentences of 11 authors right after an objection,
+    all objection reformulations, 6 missed). The phrase (settings.yaml objection_wish_restatement_phrases) opens
+    the sentence (after at most ``objection_wish_restatement_max_lead`` words: "bien sûr", "autrement dit", none
+    of them opening a clause: "et si vous voulez…", "vous suspendez quand vous voulez",
+    ``objection_wish_restatement_not_after``) and is not followed by a proposal or a probe ("vous voulez qu'on
+    regarde…", "vous voulez dire…", ``objection_wish_restatement_not_followed_by``); a question ("vous voulez la garantie trois ans ?") offers
+    rather than restates, so only sentences without a question mark count (the question rules read some of
+    these statements as unmarked closed questions: they still restate). Called only for a fresh objection."""
+    phrases = tuple(str(x) for x in cfg.get("objection_wish_restatement_phrases", ()))
+    if not phrases or s.role != "candidate" or s.form == "open" or "?" in s.text:
+        return False
+    words = [w for w in s.words if w not in (",", ".", ":", ";", "!", "...", "…")]
+    lead = int(cfg.get("objection_wish_restatement_max_lead", 2))
+    stop = frozenset(str(x) for x in cfg.get("objection_wish_restatement_not_followed_by", ()))
+    clause = frozenset(str(x) for x in cfg.get("objection_wish_restatement_not_after", ()))
+    for p in phrases:
+        pw = p.split()
+        for k in range(min(lead, len(words) - len(pw)) + 1):
+            if words[k : k + len(pw)] == pw and not clause & set(words[:k]):
+                nxt = words[k + len(pw)] if k + len(pw) < len(words) else ""
+                return bool(nxt) and nxt not in stop
+    return False
 
 
 def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
