@@ -7200,7 +7200,26 @@ def test_customer_story_is_no_argument_round22_args(tagger, text, story):
     )
 
 
-# Round 23 (answers): the client's demand (or feeling) said back restates the reservation.
+# Round 23 (answers): liking or a denied relief takes no doubt back; the client's demand said back restates the
+# reservation.
+@pytest.mark.parametrize(
+    "reply,resolved",
+    [
+        ("Ah oui, vu comme ça. Bon, ça me rassure.", True),
+        ("Ah, ça, ça me rassure.", True),
+        # Liking a point of the offer is interest, not an objection answered.
+        ("Ah, ça, ça me plaît.", False),
+        ("Bon, ça me plaît mieux.", False),
+        # A relief word denied by "pas": the doubt stays.
+        ("Ça me rassure pas, au contraire.", False),
+        ("Vous voyez, c'est pas très rassurant, ça.", False),
+    ],
+)
+def test_doubt_not_taken_back_by_liking_or_denied_relief_round23_answers(tagger, reply, resolved):
+    turns = OBJECTION_CHAIN[:13] + [K(reply), C("Très bien."), K("Hm.")]
+    assert ("doubt_resolved" in labels_in(_tags(tagger, turns), "u14")) is resolved
+
+
 @pytest.mark.parametrize(
     "answer,restated",
     [

@@ -929,6 +929,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
             if c is None or ("objection" in s.cues and not relief):
                 continue
+            if _relief_not_taken_back(s, cfg):
+                continue
             if c[0] == "model" and _keeps_position(s, cfg):
                 continue
             # A plain "d'accord" is weak, unless the sentence also voices relief ("bon, d'accord, ça me
@@ -990,6 +992,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         for s in ss:
             c = s.hit("doubt_resolved")
             if c is None or c[0] != "rassure" or "objection" in s.cues or s.form:
+                continue
+            if _relief_not_taken_back(s, cfg):
                 continue
             if {"pas", "ne", "n'", "jamais"} & set(s.words) or (s.second_person and "rassure" in s.words):
                 continue  # "elle n'est pas très rassurée", "je vous rassure": no doubt of the client's taken back
@@ -3419,6 +3423,39 @@ def _restated_need_not_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
     if not shared or any(x[4] not in shared for x in s.cues.get("objection_reformulation", [])):
         return False
     return _says_a_want(s, cfg)
+
+
+def _relief_not_taken_back(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 23 (answers). A client sentence whose relief cues all say liking or say relief under a negation takes
+    no doubt back. Liking a point ("ça, ça me plaît", "bon, ça me plaît mieux", settings.yaml
+    ``doubt_liking_phrases``) is interest in the offer, not an objection answered (CV by author: eight such doubts
+    of seven authors, none in the gold, which tags no "plaît" as doubt_resolved); a relief word that a "pas" denies
+    ("ça me rassure pas, au contraire", "c'est pas très rassurant, ça", ``doubt_relief_negations`` right after the
+    cue, or right before it past ``doubt_relief_negation_adverbs``) says the doubt stays. Any other relief cue of
+    the sentence, or no relief cue at all (the classifier's word), decides as before."""
+    liking = tuple(str(x) for x in cfg.get("doubt_liking_phrases", ()))
+    negations = frozenset(str(x) for x in cfg.get("doubt_relief_negations", ()))
+    if not liking and not negations:
+        return False
+    cues = s.cues.get("doubt_resolved", [])
+    if not cues:
+        return False
+    adverbs = frozenset(str(x) for x in cfg.get("doubt_relief_negation_adverbs", ()))
+    words = [t[0] for t in s.toks]
+
+    def denied(x: tuple[str, str | None, int, int, str]) -> bool:
+        a, b = x[2] - s.tok_start, x[3] - s.tok_start
+        if b < len(words) and words[b] in negations:
+            return True
+        k = a - 1
+        while k >= 0 and words[k] in adverbs:
+            k -= 1
+        return k >= 0 and words[k] in negations
+
+    def liked(x: tuple[str, str | None, int, int, str]) -> bool:
+        return any(_has_phrase(f" {x[4].lower()} ", p) for p in liking)
+
+    return all(liked(x) or denied(x) for x in cues)
 
 
 def _keeps_position(s: Sent, cfg: Mapping[str, Any]) -> bool:
