@@ -7213,6 +7213,8 @@ def test_customer_story_is_no_argument_round22_args(tagger, text, story):
         # A relief word denied by "pas": the doubt stays.
         ("Ça me rassure pas, au contraire.", False),
         ("Vous voyez, c'est pas très rassurant, ça.", False),
+        # A cue with its own verb is denied only by what follows it: "pas vu comme ça" still says relief.
+        ("Ah, je l'avais pas vu comme ça.", True),
     ],
 )
 def test_doubt_not_taken_back_by_liking_or_denied_relief_round23_answers(tagger, reply, resolved):

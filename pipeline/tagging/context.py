@@ -3431,7 +3431,8 @@ def _relief_not_taken_back(s: Sent, cfg: Mapping[str, Any]) -> bool:
     ``doubt_liking_phrases``) is interest in the offer, not an objection answered (CV by author: eight such doubts
     of seven authors, none in the gold, which tags no "plaît" as doubt_resolved); a relief word that a "pas" denies
     ("ça me rassure pas, au contraire", "c'est pas très rassurant, ça", ``doubt_relief_negations`` right after the
-    cue, or right before it past ``doubt_relief_negation_adverbs``) says the doubt stays. Any other relief cue of
+    cue, or right before a one-word cue past ``doubt_relief_negation_adverbs``; "je l'avais pas vu comme ça"
+    keeps its relief) says the doubt stays. Any other relief cue of
     the sentence, or no relief cue at all (the classifier's word), decides as before."""
     liking = tuple(str(x) for x in cfg.get("doubt_liking_phrases", ()))
     negations = frozenset(str(x) for x in cfg.get("doubt_relief_negations", ()))
@@ -3447,6 +3448,8 @@ def _relief_not_taken_back(s: Sent, cfg: Mapping[str, Any]) -> bool:
         a, b = x[2] - s.tok_start, x[3] - s.tok_start
         if b < len(words) and words[b] in negations:
             return True
+        if b - a > 1:
+            return False  # "je l'avais pas vu comme ça": a cue with its own verb is denied only after it
         k = a - 1
         while k >= 0 and words[k] in adverbs:
             k -= 1
