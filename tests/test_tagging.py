@@ -7563,3 +7563,68 @@ def test_net_price_is_no_example_round23_examples(tagger, text, net_price):
     words = [t[0] for t in s.toks]
     assert _net_price_only(s, words, settings) is net_price
     assert _net_price_only(s, words, {**settings, "example_net_price_phrases": []}) is False
+
+
+# Round 23 (answers): liking or a denied relief takes no doubt back; the client's demand said back restates the
+# reservation.
+@pytest.mark.parametrize(
+    "reply,resolved",
+    [
+        ("Ah oui, vu comme ça. Bon, ça me rassure.", True),
+        ("Ah, ça, ça me rassure.", True),
+        # Liking a point of the offer is interest, not an objection answered.
+        ("Ah, ça, ça me plaît.", False),
+        ("Bon, ça me plaît mieux.", False),
+        # A relief word denied by "pas": the doubt stays.
+        ("Ça me rassure pas, au contraire.", False),
+        ("Vous voyez, c'est pas très rassurant, ça.", False),
+        # A cue with its own verb is denied only by what follows it: "pas vu comme ça" still says relief.
+        ("Ah, je l'avais pas vu comme ça.", True),
+    ],
+)
+def test_doubt_not_taken_back_by_liking_or_denied_relief_round23_answers(tagger, reply, resolved):
+    turns = OBJECTION_CHAIN[:13] + [K(reply), C("Très bien."), K("Hm.")]
+    assert ("doubt_resolved" in labels_in(_tags(tagger, turns), "u14")) is resolved
+
+
+@pytest.mark.parametrize(
+    "answer,restated",
+    [
+        (
+            "Vous voulez une preuve que ça se rembourse, pas une promesse. Qu'est-ce qui vous ferait changer d'avis ?",
+            True,
+        ),
+        ("Bien sûr, vous voulez décider à deux, c'est normal pour un projet comme ça.", True),
+        ("Vous avez le sentiment que la maintenance vous coûte déjà assez cher.", True),
+        # A proposal or an offer, a question: no restatement.
+        ("Vous voulez qu'on regarde le détail du contrat ensemble ?", False),
+        ("Vous voulez la formule sans engagement ?", False),
+    ],
+)
+def test_wish_said_back_restates_the_reservation_round23_answers(tagger, answer, restated):
+    turns = OBJECTION_CHAIN[:8] + [C(answer), K("Oui, voilà."), C("Très bien."), K("Hm.")]
+    assert ("objection_reformulation" in labels_in(_tags(tagger, turns), "u9")) is restated
+
+
+@pytest.mark.parametrize(
+    "text,wish",
+    [
+        ("Vous voulez une preuve sur vos propres presses, pas sur une plaquette.", True),
+        ("Bien sûr, vous voulez décider à deux, c'est normal.", True),
+        ("Autrement dit, vous voulez une vraie marge avant l'arrivée des enfants.", True),
+        ("Vous voulez la garantie trois ans ?", False),
+        ("Vous voulez qu'on fasse un essai.", False),
+        ("Vous voulez dire que le prix vous gêne.", False),
+        ("Je vous propose ce que vous voulez.", False),
+        # A clause opened before the phrase: no restatement.
+        ("Vous suspendez quand vous voulez, en ligne, jusqu'au mercredi.", False),
+        ("Et si vous voulez vous faire une idée, vous pouvez venir cuire chez un confrère.", False),
+    ],
+)
+def test_wish_restatement_phrase_round23_answers(tagger, text, wish):
+    from pipeline.tagging.context import _wish_restatement
+
+    s = _sent_round20_example(tagger, text)
+    cfg = _settings_round16_arg(tagger)
+    assert _wish_restatement(s, cfg) is wish
+    assert _wish_restatement(s, {**cfg, "objection_wish_restatement_phrases": []}) is False

@@ -929,6 +929,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
             relief = any(x[0] == "rassure" for x in s.cues.get("doubt_resolved", []))
             if c is None or ("objection" in s.cues and not relief):
                 continue
+            if _relief_not_taken_back(s, cfg):
+                continue
             if c[0] == "model" and _keeps_position(s, cfg):
                 continue
             # A plain "d'accord" is weak, unless the sentence also voices relief ("bon, d'accord, ça me
@@ -990,6 +992,8 @@ def _client_turn(st: _State, ti: int, ss: list[Sent], prev_cand: list[Sent], sim
         for s in ss:
             c = s.hit("doubt_resolved")
             if c is None or c[0] != "rassure" or "objection" in s.cues or s.form:
+                continue
+            if _relief_not_taken_back(s, cfg):
                 continue
             if {"pas", "ne", "n'", "jamais"} & set(s.words) or (s.second_person and "rassure" in s.words):
                 continue  # "elle n'est pas très rassurée", "je vous rassure": no doubt of the client's taken back
@@ -1872,6 +1876,8 @@ def _candidate_turn(
             c_obj = ("confirmation", None, s.tok_start, s.tok_start, "")
         elif fresh and _restates_before_probe(st, s, ss, ti, prev_client, sim, cfg):
             c_obj = ("avant_relance", None, s.tok_start, s.tok_start, "")
+        elif fresh and _wish_restatement(s, cfg):
+            c_obj = ("souhait", None, s.tok_start, s.tok_start, "")
         if (
             open_obj is not None
             and not open_obj.reformulated
@@ -3475,6 +3481,42 @@ def _restated_need_not_reservation(s: Sent, cfg: Mapping[str, Any]) -> bool:
     return _says_a_want(s, cfg)
 
 
+def _relief_not_taken_back(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 23 (answers). A client sentence whose relief cues all say liking or say relief under a negation takes
+    no doubt back. Liking a point ("ça, ça me plaît", "bon, ça me plaît mieux", settings.yaml
+    ``doubt_liking_phrases``) is interest in the offer, not an objection answered (CV by author: eight such doubts
+    of seven authors, none in the gold, which tags no "plaît" as doubt_resolved); a relief word that a "pas" denies
+    ("ça me rassure pas, au contraire", "c'est pas très rassurant, ça", ``doubt_relief_negations`` right after the
+    cue, or right before a one-word cue past ``doubt_relief_negation_adverbs``; "je l'avais pas vu comme ça"
+    keeps its relief) says the doubt stays. Any other relief cue of
+    the sentence, or no relief cue at all (the classifier's word), decides as before."""
+    liking = tuple(str(x) for x in cfg.get("doubt_liking_phrases", ()))
+    negations = frozenset(str(x) for x in cfg.get("doubt_relief_negations", ()))
+    if not liking and not negations:
+        return False
+    cues = s.cues.get("doubt_resolved", [])
+    if not cues:
+        return False
+    adverbs = frozenset(str(x) for x in cfg.get("doubt_relief_negation_adverbs", ()))
+    words = [t[0] for t in s.toks]
+
+    def denied(x: tuple[str, str | None, int, int, str]) -> bool:
+        a, b = x[2] - s.tok_start, x[3] - s.tok_start
+        if b < len(words) and words[b] in negations:
+            return True
+        if b - a > 1:
+            return False  # "je l'avais pas vu comme ça": a cue with its own verb is denied only after it
+        k = a - 1
+        while k >= 0 and words[k] in adverbs:
+            k -= 1
+        return k >= 0 and words[k] in negations
+
+    def liked(x: tuple[str, str | None, int, int, str]) -> bool:
+        return any(_has_phrase(f" {x[4].lower()} ", p) for p in liking)
+
+    return all(liked(x) or denied(x) for x in cues)
+
+
 def _keeps_position(s: Sent, cfg: Mapping[str, Any]) -> bool:
     """Round 20 (resp). A client sentence that keeps its position takes no doubt back on the classifier's word
     alone: a refusal or inability in the first person ("mais moi je ne peux pas m'engager comme ça", "je vais
@@ -4869,6 +4911,34 @@ def _thought_restatement(s: Sent, cfg: Mapping[str, Any]) -> tuple[str, None, in
     ):
         return None
     return ("vous_vous_dites", None, s.tok_start, s.tok_start, "")
+
+
+def _wish_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
+    """Round 23 (answers). Right after the client's reservation, a statement that opens by saying what the
+    client wants ("Vous voulez une preuve sur vos propres presses, pas sur une plaquette.", "Bien sûr, vous
+    voulez décider à deux", "Vous voulez voir les mêmes personnes, vous avez raison") turns the reservation into
+    the client's demand: it restates it (the gold: 11 such sentences of 11 authors right after an objection,
+    all objection reformulations, 6 missed). The phrase (settings.yaml objection_wish_restatement_phrases) opens
+    the sentence (after at most ``objection_wish_restatement_max_lead`` words: "bien sûr", "autrement dit", none
+    of them opening a clause: "et si vous voulez…", "vous suspendez quand vous voulez",
+    ``objection_wish_restatement_not_after``) and is not followed by a proposal or a probe ("vous voulez qu'on
+    regarde…", "vous voulez dire…", ``objection_wish_restatement_not_followed_by``); a question ("vous voulez la garantie trois ans ?") offers
+    rather than restates, so only sentences without a question mark count (the question rules read some of
+    these statements as unmarked closed questions: they still restate). Called only for a fresh objection."""
+    phrases = tuple(str(x) for x in cfg.get("objection_wish_restatement_phrases", ()))
+    if not phrases or s.role != "candidate" or s.form == "open" or "?" in s.text:
+        return False
+    words = [w for w in s.words if w not in (",", ".", ":", ";", "!", "...", "…")]
+    lead = int(cfg.get("objection_wish_restatement_max_lead", 2))
+    stop = frozenset(str(x) for x in cfg.get("objection_wish_restatement_not_followed_by", ()))
+    clause = frozenset(str(x) for x in cfg.get("objection_wish_restatement_not_after", ()))
+    for p in phrases:
+        pw = p.split()
+        for k in range(min(lead, len(words) - len(pw)) + 1):
+            if words[k : k + len(pw)] == pw and not clause & set(words[:k]):
+                nxt = words[k + len(pw)] if k + len(pw) < len(words) else ""
+                return bool(nxt) and nxt not in stop
+    return False
 
 
 def _confirms_restatement(s: Sent, cfg: Mapping[str, Any]) -> bool:
