@@ -5,11 +5,14 @@ Frozen dataclasses, times in float seconds from the start of the recording, vali
 so that ``import pipeline`` stays light. Mappings given to a type are copied into a read-only
 ``MappingProxyType``: a stage never mutates what another stage produced.
 
-Serialisation: every type has ``to_dict()``; ``pipeline.serialize`` reads them back.
+Serialisation: every type has ``to_dict()``; ``pipeline.serialize`` reads them back. Every type also
+pickles (read-only mappings travel as plain dicts and come back read-only), so results cross process
+boundaries: a forked evaluation or batch worker can return them.
 """
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -18,6 +21,19 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 SCHEMA_VERSION = "1"
+
+
+def _read_only(d: dict[Any, Any]) -> MappingProxyType:
+    """Rebuild a read-only mapping from its pickled copy."""
+    return MappingProxyType(d)
+
+
+def _reduce_mappingproxy(m: MappingProxyType) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _read_only, (dict(m),)
+
+
+# ``MappingProxyType`` does not pickle by itself; registering how to rebuild one only adds that ability.
+copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 Role = Literal["candidate", "client"]
 ROLES: tuple[Role, ...] = ("candidate", "client")

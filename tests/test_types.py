@@ -69,3 +69,19 @@ def test_provenance_key_ignores_the_time_but_not_the_options():
     b = make_provenance("asr", "1", {"audio": "x"}, options={"speakers": 2})
     c = make_provenance("asr", "1", {"audio": "x"}, options={"speakers": 3})
     assert a.key == b.key != c.key
+
+
+def test_results_pickle_and_stay_read_only():
+    """A forked worker (cross-validation, batch) returns tags and provenance through pickle."""
+    import pickle
+    from types import MappingProxyType
+
+    from pipeline.types import Tag, TagSet
+
+    tag = Tag("k1", "objection", "t3", 0, 8, "trop cher", 1.0, 2.0, 0.7, {"kind": "price"}, (), "rule:x")
+    tags = TagSet((tag,), make_provenance("tag", "1", {"transcript": "x"}, options={"a": {"b": 1}}))
+    back = pickle.loads(pickle.dumps(tags))
+    assert back == tags
+    assert isinstance(back.tags[0].attributes, MappingProxyType)
+    with pytest.raises(TypeError):
+        back.tags[0].attributes["kind"] = "trust"  # type: ignore[index]
