@@ -34,6 +34,7 @@ CORPORA = [
         "dev20",
         "dev21",
         "dev22",
+        "dev23",
         "heldout",
     )
 ]
