@@ -2761,19 +2761,9 @@ def _candidate_turn(
                 s.toks[k + 1][1] for k in range(len(s.toks) - 1) if s.toks[k][0].lower() in ("votre", "vos")
             }
             heads = _owned_heads(s, cfg)
-            reused = {
-                n
-                for n in s.nouns
-                if n not in generic
-                and n not in never
-                and (n not in process or n in owned)
-                and (n not in time_words or n in owned)
-                and n in st.client_nouns
-                and (n not in st.candidate_nouns or n in heads)
-            }
-            reused -= _sent_item_nouns(s, owned, cfg)
-            # Round 23 (details): client words the seller also said, for the checks a plan chains ("… si la
-            # petite a goûté les carottes, et si les frites ont eu du succès").
+            # The client's words in the sentence (round 23, details: even those the seller also said, for the
+            # checks a plan chains, "… si la petite a goûté les carottes, et si les frites ont eu du succès");
+            # reused: those the seller had not said himself, unless the client owns them.
             said = {
                 n
                 for n in s.nouns
@@ -2783,6 +2773,8 @@ def _candidate_turn(
                 and (n not in process or n in owned)
                 and (n not in time_words or n in owned)
             }
+            reused = {n for n in said if n not in st.candidate_nouns or n in heads}
+            reused -= _sent_item_nouns(s, owned, cfg)
             c = s.cue("personalized_detail")
             if reused and (c is not None or s.second_person or _names_client_world(s, reused, cfg)):
                 n_max = int(cfg.get("max_personalized_per_turn", 2))
@@ -4420,10 +4412,9 @@ def _not_an_example(s: Sent, cue: tuple[str, str | None, int, int, str], cfg: Ma
         _has_phrase(dehyphen, p) for p in cfg.get("example_term_explained_phrases", ())
     ):
         return True
+    # Round 23 (examples): "avec les aides, il vous reste environ huit mille cinq cents euros"
     if _net_price_only(s, words, cfg):
-        return (
-            True  # Round 23 (examples): "avec les aides, il vous reste environ huit mille cinq cents euros"
-        )
+        return True
     if _says(words, cfg.get("example_opening_hours_phrases", ())):
         return True  # Round 19 (ex2): where and when a shop or relay point opens is practical information
     if _bare_credential(words, cfg) and not (
