@@ -13,33 +13,23 @@ About 100 s of features for 328 sessions, then 3–4 min per value on two cores 
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.evaluation import cv_groups, evaluate_sessions, gold_files_many, read_gold  # noqa: E402
-from pipeline.tagging import LABELS, load_tagger, tag_transcript  # noqa: E402
-from pipeline.tagging.training import fit, sessions_data  # noqa: E402
-
-AUTHOR = r"(d\d+-[a-z])\d+$"
-# What forked workers read (set before each pool forks; never pickled).
-_STATE: dict[str, Any] = {}
-
-
-def _fit_fold(k: int) -> Any:
-    s = _STATE
-    return fit([d for d, f in zip(s["data"], s["folds"], strict=True) if f != k], s["tagger"], l2=s["l2"])
-
-
-def _tag_session(i: int) -> Any:
-    s = _STATE
-    s["tagger"].nlp.get_pipe("rolegrid_context").classifier = s["models"][s["folds"][i]]
-    return tag_transcript(s["sessions"][i].transcript, s["tagger"])
+from pipeline.evaluation import (  # noqa: E402
+    AUTHOR_GROUP_PATTERN,
+    cv_groups,
+    cv_tagsets,
+    evaluate_sessions,
+    gold_files_many,
+    read_gold,
+)
+from pipeline.tagging import LABELS, load_tagger  # noqa: E402
+from pipeline.tagging.training import sessions_data  # noqa: E402
 
 
 def main() -> int:
@@ -52,22 +42,13 @@ def main() -> int:
     t0 = time.time()
     tagger = load_tagger()
     sessions = [read_gold(p) for p in gold_files_many(args.gold_dir)]
-    groups = cv_groups(sessions, AUTHOR)
-    fold_of = {g: i % args.k for i, g in enumerate(sorted(set(groups)))}
-    _STATE.update(
-        tagger=tagger,
-        sessions=sessions,
-        folds=[fold_of[g] for g in groups],
-        data=sessions_data(sessions, tagger, jobs=args.jobs),
-    )
+    authors = cv_groups(sessions, AUTHOR_GROUP_PATTERN)
+    fold_of = {g: str(i % args.k) for i, g in enumerate(sorted(set(authors)))}
+    folds = [fold_of[g] for g in authors]
+    data = sessions_data(sessions, tagger, jobs=args.jobs)
     print(f"{len(sessions)} sessions, {len(fold_of)} authors, {args.k} folds [{time.time() - t0:.0f} s]")
-    ctx = mp.get_context("fork")
     for l2 in args.l2:
-        _STATE["l2"] = l2
-        with ctx.Pool(args.jobs) as pool:
-            _STATE["models"] = pool.map(_fit_fold, range(args.k), chunksize=1)
-        with ctx.Pool(args.jobs) as pool:
-            tagsets = pool.map(_tag_session, range(len(sessions)), chunksize=2)
+        tagsets = cv_tagsets(sessions, data, folds, tagger, l2=l2, jobs=args.jobs)
         r = evaluate_sessions(sessions, tagsets, LABELS)
         agree, total = sum(c.agree for c in r.grid), sum(c.total for c in r.grid)
         print(

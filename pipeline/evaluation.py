@@ -559,12 +559,16 @@ def evaluate_miam(miam_path: str | Path, tagger: Any, limit: int | None = None) 
     return MiamResult(utterances=len(utts), questions=sum(gold), tp=tp, fp=fp)
 
 
+# One fold per corpus author: "…-d23-u1" -> "d23-u" (set 23, author u).
+AUTHOR_GROUP_PATTERN = r"(d\d+-[a-z])\d+$"
+
+
 def cv_groups(sessions: Sequence[GoldSession], group_pattern: str | None = None) -> list[str]:
     """The cross-validation fold of each session.
 
     Without a pattern each session is its own fold (leave-one-session-out). With a regular expression, the
     sessions whose id gives the same match (its first group when it has one) share a fold, so a whole author
-    is left out at once (``(d\\d-[a-z])\\d+$`` for the corpus's ``…-d3-a1`` names); a session that does not
+    is left out at once (:data:`AUTHOR_GROUP_PATTERN` for the corpus's ``…-d3-a1`` names); a session that does not
     match falls in the fold of its folder.
     """
     if not group_pattern:
@@ -574,13 +578,50 @@ def cv_groups(sessions: Sequence[GoldSession], group_pattern: str | None = None)
     except re.error as exc:
         raise InputError(
             f"The fold pattern {group_pattern!r} is not a valid regular expression ({exc}).",
-            "Give a Python regular expression, e.g. --cv-group '(d\\d-[a-z])\\d+$'.",
+            f"Give a Python regular expression, e.g. --cv-group '{AUTHOR_GROUP_PATTERN}'.",
         ) from exc
     out = []
     for s in sessions:
         m = rx.search(s.session_id)
         out.append((m.group(1) if m.groups() else m.group(0)) if m else f"folder:{Path(s.path).parent}")
     return out
+
+
+def cv_tagsets(
+    sessions: Sequence[GoldSession],
+    data: Sequence[Any],
+    groups: Sequence[str],
+    tagger: Any,
+    l2: float | None = None,
+    jobs: int = 1,
+) -> list[Any]:
+    """Each session tagged by a sentence classifier trained on the sessions of the other groups.
+
+    ``data`` are the sessions' features (:func:`~pipeline.tagging.training.sessions_data`), ``groups``
+    their folds (:func:`cv_groups`), ``l2`` the penalty (default: ``classifier_l2``); ``jobs`` forked
+    processes train the folds and tag (the result does not depend on it). The tagger's own classifier is
+    left as it was.
+    """
+    from .tagging import tag_transcript
+    from .tagging.training import fit, fork_map
+
+    order = list(dict.fromkeys(groups))
+
+    def fit_fold(k: int) -> Any:
+        return fit([d for d, h in zip(data, groups, strict=True) if h != order[k]], tagger, l2=l2)
+
+    models = dict(zip(order, fork_map(fit_fold, len(order), jobs), strict=True))
+    ctx = tagger.nlp.get_pipe("rolegrid_context")
+    saved = ctx.classifier
+
+    def tag(i: int) -> Any:
+        ctx.classifier = models[groups[i]]
+        return tag_transcript(sessions[i].transcript, tagger)
+
+    try:
+        return fork_map(tag, len(sessions), jobs, chunksize=2)
+    finally:
+        ctx.classifier = saved
 
 
 def evaluate_gold_dir_cv(
@@ -592,8 +633,8 @@ def evaluate_gold_dir_cv(
     sessions, or groups of sessions (e.g. one author's) given by ``group_pattern`` (see :func:`cv_groups`).
     ``tagger`` must have the encoder (``use_encoder=True``).
     """
-    from .tagging import LABELS, tag_transcript
-    from .tagging.training import fit, sessions_data
+    from .tagging import LABELS
+    from .tagging.training import sessions_data
 
     if tagger.encoder is None:
         raise InputError(
@@ -601,19 +642,6 @@ def evaluate_gold_dir_cv(
         )
     sessions = [read_gold(p) for p in gold_files_many(gold_dir)]
     groups = cv_groups(sessions, group_pattern)
-    data = sessions_data(sessions, tagger)
-    ctx = tagger.nlp.get_pipe("rolegrid_context")
-    saved = ctx.classifier
-    tagsets = []
-    try:
-        models = {
-            g: fit([d for d, h in zip(data, groups, strict=True) if h != g], tagger)
-            for g in dict.fromkeys(groups)
-        }
-        for sess, g in zip(sessions, groups, strict=True):
-            ctx.classifier = models[g]
-            tagsets.append(tag_transcript(sess.transcript, tagger))
-    finally:
-        ctx.classifier = saved
-    log.info("cross-validation: %d sessions in %d folds", len(sessions), len(models))
+    tagsets = cv_tagsets(sessions, sessions_data(sessions, tagger), groups, tagger)
+    log.info("cross-validation: %d sessions in %d folds", len(sessions), len(set(groups)))
     return evaluate_sessions(sessions, tagsets, LABELS)

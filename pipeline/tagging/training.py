@@ -8,9 +8,9 @@ label overlaps it. Features are computed exactly as at tagging time (every block
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,8 @@ from .classifier import (
     sentence_matrix,
     train,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,35 +99,44 @@ def session_data(session: Any, tagger: Any) -> SessionData:
     )
 
 
-# The (sessions, tagger) a forked worker reads: set just before the pool forks, never pickled.
-_WORK: tuple[Sequence[Any], Any] | None = None
+# The task a forked worker runs: set just before the pool forks, never pickled (only indices travel).
+_TASK: Callable[[int], Any] | None = None
 
 
-def _session_data_at(i: int) -> SessionData:
-    assert _WORK is not None
-    return session_data(_WORK[0][i], _WORK[1])
+def _run_task(i: int) -> Any:
+    assert _TASK is not None
+    return _TASK(i)
+
+
+def fork_map(task: Callable[[int], T], n: int, jobs: int = 0, chunksize: int = 1) -> list[T]:
+    """``[task(0), …, task(n - 1)]``, in order, on ``jobs`` forked processes (0: one per core).
+
+    Forked workers inherit what ``task`` reads (a loaded tagger, features, models), so nothing is pickled
+    but the indices and the results, and ``task`` may be a closure. Where ``fork`` is unavailable, or for
+    one job or one item, it runs in this process.
+    """
+    import multiprocessing as mp
+    import os
+
+    global _TASK
+    k = min(jobs if jobs > 0 else (os.cpu_count() or 1), n)
+    if k <= 1 or "fork" not in mp.get_all_start_methods():
+        return [task(i) for i in range(n)]
+    _TASK = task
+    try:
+        with mp.get_context("fork").Pool(k) as pool:
+            return pool.map(_run_task, range(n), chunksize=chunksize)
+    finally:
+        _TASK = None
 
 
 def sessions_data(sessions: Sequence[Any], tagger: Any, jobs: int = 0) -> list[SessionData]:
     """:func:`session_data` of every session, in order, on ``jobs`` processes (0: one per core).
 
     Each session is featurised independently, so the result is the same for any ``jobs`` (forked
-    workers inherit the loaded tagger; nothing is reloaded). Where ``fork`` is unavailable, or for
-    one job or one session, it runs in this process.
+    workers inherit the loaded tagger; nothing is reloaded; see :func:`fork_map`).
     """
-    import multiprocessing as mp
-    import os
-
-    global _WORK
-    n = min(jobs if jobs > 0 else (os.cpu_count() or 1), len(sessions))
-    if n <= 1 or "fork" not in mp.get_all_start_methods():
-        return [session_data(s, tagger) for s in sessions]
-    _WORK = (sessions, tagger)
-    try:
-        with mp.get_context("fork").Pool(n) as pool:
-            return pool.map(_session_data_at, range(len(sessions)), chunksize=1)
-    finally:
-        _WORK = None
+    return fork_map(lambda i: session_data(sessions[i], tagger), len(sessions), jobs)
 
 
 def _rows(
